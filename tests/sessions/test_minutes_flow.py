@@ -1,0 +1,225 @@
+"""Minutes: recording, numbering, approval and freezing, tasks carried forward, reminders."""
+
+import datetime
+import io
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from sessions import selectors, services
+from sessions.models import Conclusion, Delivery, Minutes, Session, Task
+
+from ..factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held(council, secretary, members):
+    day = timezone.localdate() - datetime.timedelta(days=7)
+    session = Session.objects.create(
+        council=council,
+        number=3,
+        date=day,
+        start_time=datetime.time(13, 0),
+        place="Mestna hiša",
+        status=Session.Status.HELD,
+    )
+    services.agenda_item_create  # noqa: B018 - the agenda is frozen once held; add directly
+    from sessions.models import AgendaItem
+
+    AgendaItem.objects.create(session=session, position=1, title="Varnost šolskih poti")
+    AgendaItem.objects.create(session=session, position=2, title="Čiščenje brežin Drave")
+    return session
+
+
+def test_minutes_numbering_pdf_and_freezing(council, secretary, members, held, upcoming):
+    minutes = services.minutes_start(session=held, by=secretary)
+    assert minutes.attendance.count() == 3  # standing members with e-mail of that day
+    item = held.agenda_items.get(position=1)
+    first = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=item, text="Šola")
+    second = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=item, text="Žaga")
+    assert [first.label, second.label] == ["3/1", "3/2"]
+    person = members[0].person
+    task = services.task_create(
+        conclusion=second,
+        by=secretary,
+        data={
+            "title": "Pripraviti načrt čiščenja",
+            "responsible_person": person,
+            "due_date": timezone.localdate() + datetime.timedelta(days=5),
+        },
+    )
+    minutes.chair = person
+    minutes.recorder = members[1].person
+    minutes.save()
+    services.minutes_approve(
+        minutes=minutes, by=secretary, approved_at_session=upcoming, approved_on=upcoming.date
+    )
+    minutes.refresh_from_db()
+    assert minutes.status == Minutes.Status.APPROVED
+    version = minutes.versions.get()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(version.pdf))).pages)
+    assert "Sklep 3/2" in text or "Conclusion 3/2" in text
+    assert "Pripraviti načrt čiščenja" in text
+    assert person.full_name in text
+    with pytest.raises(ValidationError):
+        services.conclusion_add(minutes=minutes, by=secretary, agenda_item=item, text="Prepozno")
+    with pytest.raises(ValidationError):
+        services.task_update(task=task, by=secretary, data={"title": "Spremenjeno"})
+    pdf_before = bytes(version.pdf)
+    services.minutes_reopen(minutes=minutes, by=secretary, reason="Tipkarska napaka")
+    services.conclusion_update(
+        conclusion=first, by=secretary, text="Šola (popravljeno)", is_public=True
+    )
+    version.refresh_from_db()
+    assert bytes(version.pdf) == pdf_before
+    assert version.reopen_reason == "Tipkarska napaka"
+
+
+def test_open_tasks_carried_into_the_next_agenda_and_invitation(
+    council, secretary, members, held, smtp_server, django_capture_on_commit_callbacks
+):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="X")
+    services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "Postaviti znak",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() - datetime.timedelta(days=1),
+        },
+    )
+    next_session = services.session_create(
+        council=council,
+        by=secretary,
+        data={
+            "date": timezone.localdate() + datetime.timedelta(days=10),
+            "start_time": datetime.time(13, 0),
+            "place": "Mestna hiša",
+        },
+    )
+    assert [t.title for t in selectors.tasks_open_for_review(session=next_session)] == [
+        "Postaviti znak"
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_send(
+            session=next_session,
+            by=secretary,
+            memberships=list(selectors.invitation_default_people(session=next_session)),
+        )
+    body = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert "3/1" in body and "Postaviti znak" in body
+
+
+def test_task_reminders_are_sent_once_per_kind(
+    council, secretary, members, held, smtp_server, django_capture_on_commit_callbacks
+):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="X")
+    for title, days in [("Kmalu", 3), ("Zamuda", -2), ("Daleč", 30)]:
+        services.task_create(
+            conclusion=conclusion,
+            by=secretary,
+            data={
+                "title": title,
+                "responsible_person": members[0].person,
+                "due_date": timezone.localdate() + datetime.timedelta(days=days),
+            },
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_tasks", stdout=io.StringIO())
+    subjects = sorted(m["Subject"] for m in smtp_server.messages)
+    assert len(subjects) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_tasks", stdout=io.StringIO())
+    assert len(smtp_server.messages) == 2  # idempotent
+    assert Delivery.objects.filter(purpose="task_reminder").count() == 2
+
+
+def test_task_register_csv_opens_with_slovenian_letters(client, council, secretary, members, held):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="X")
+    services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={"title": "Čiščenje žleba ŠĐĆ", "responsible_person": members[0].person},
+    )
+    client.force_login(secretary)
+    response = client.get(reverse("sessions:task_export", kwargs={"council_slug": council.slug}))
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())
+    text = raw.decode("utf-8-sig")
+    assert "Čiščenje žleba ŠĐĆ" in text
+    assert text.splitlines()[1].split(";")[0] == "3/1"
+
+
+def test_member_updates_own_task_not_others(client, council, secretary, members, held):
+    from django.contrib.auth import get_user_model
+
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="X")
+    own_person = members[0].person
+    user = get_user_model().objects.create_user("lubej", password="x")
+    own_person.user = user
+    own_person.save()
+    mine = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={"title": "Moja", "responsible_person": own_person},
+    )
+    other = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={"title": "Tuja", "responsible_person": members[1].person},
+    )
+    client.force_login(user)
+    url = reverse("sessions:task_detail", kwargs={"council_slug": council.slug, "pk": mine.pk})
+    response = client.post(url, {"status": "done", "text": "Opravljeno", "date": ""})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == Task.Status.DONE
+    url = reverse("sessions:task_detail", kwargs={"council_slug": council.slug, "pk": other.pk})
+    assert client.post(url, {"status": "done", "text": "x"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_conclusion_numbering_stays_unique_under_concurrent_adds(council, secretary, members):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the concurrency test needs PostgreSQL.")
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    session = Session.objects.create(
+        council=council,
+        number=9,
+        date=day,
+        start_time=datetime.time(13, 0),
+        place="x",
+        status=Session.Status.HELD,
+    )
+    minutes = services.minutes_start(session=session, by=secretary)
+    errors = []
+
+    def add(n):
+        try:
+            services.conclusion_add(minutes=minutes, by=None, agenda_item=None, text=f"S{n}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(Conclusion.objects.filter(session=session).values_list("number", flat=True))
+    assert numbers == list(range(1, 9))
+    _ = PersonFactory  # factories available for extensions
