@@ -21,6 +21,8 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils")
 
     def ready(self) -> None:
+        from . import audit  # noqa: F401  (connects the sign-in receivers of the audit log)
+
         post_migrate.connect(
             _standard_indicators_after_migrate,
             sender=self,

@@ -225,6 +225,13 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="persons",
     )
+    erased_at = models.DateTimeField(
+        _("contact data erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the person's contact data were erased at their request."),
+    )
 
     history = HistoricalRecords()
     objects = TenantQuerySet.as_manager()
@@ -782,3 +789,6 @@ def standard_indicators_ensure(indicator_model=None) -> int:
                 row.save()
                 written += 1
     return written
+
+
+from .audit_models import AuditEvent  # noqa: E402,F401  (the audit log, councils/audit.py)

@@ -494,7 +494,9 @@ def indicator_summary(
         ]
         if len(lines) > 1:
             lines.append(series("total", gettext("Total"), totals(indicator), True))
-        headline = lines[-1] if lines else series("total", gettext("Total"), [], True)
+        headline = (
+            lines[-1] if lines else series("total", gettext("Total"), [None] * len(window), True)
+        )
         share, share_of_name = None, ""
         standard = indicator.standard
         if standard and standard.share_of and standard.share_of in by_code and window:

@@ -12,8 +12,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .audit import audit_record
 from .models import (
+    AuditEvent,
     Council,
+    CouncilRole,
     Indicator,
     IndicatorValue,
     Membership,
@@ -92,25 +95,128 @@ def person_update(*, person: Person, by, **data) -> Person:
     return _save(person, by)
 
 
+def _role_details(role: str, previous: str | None, choices) -> dict:
+    details = {"role": role, "role_label": str(choices(role).label)}
+    if previous:
+        details.update(previous=previous, previous_label=str(choices(previous).label))
+    return details
+
+
 @transaction.atomic
 def membership_create(*, council: Council, by, **data) -> Membership:
     _lock_council(council)
-    return _save(Membership(council=council, **data), by)
+    membership = _save(Membership(council=council, **data), by)
+    audit_record(
+        action=AuditEvent.Action.MEMBERSHIP_ROLE,
+        by=by,
+        council=council,
+        obj=membership,
+        details=_role_details(membership.role, None, Membership.Role),
+    )
+    return membership
 
 
 @transaction.atomic
 def membership_update(*, membership: Membership, by, **data) -> Membership:
     _lock_council(membership.council)
+    previous = Membership.objects.filter(pk=membership.pk).values_list("role", flat=True).first()
     for field, value in data.items():
         setattr(membership, field, value)
-    return _save(membership, by)
+    membership = _save(membership, by)
+    if previous != membership.role:
+        audit_record(
+            action=AuditEvent.Action.MEMBERSHIP_ROLE,
+            by=by,
+            council=membership.council,
+            obj=membership,
+            details=_role_details(membership.role, previous, Membership.Role),
+        )
+    return membership
 
 
 @transaction.atomic
 def membership_end(*, membership: Membership, by, end_date: datetime.date) -> Membership:
     _lock_council(membership.council)
     membership.end_date = end_date
-    return _save(membership, by)
+    membership = _save(membership, by)
+    audit_record(
+        action=AuditEvent.Action.MEMBERSHIP_ENDED,
+        by=by,
+        council=membership.council,
+        obj=membership,
+        details={"end_date": end_date.isoformat()},
+    )
+    return membership
+
+
+# --- Access roles (granted by site administrators in Django admin) ----------------------
+
+
+@transaction.atomic
+def council_role_create(*, council: Council, by, user, role: str) -> CouncilRole:
+    council_role = _save(CouncilRole(council=council, user=user, role=role), by)
+    audit_record(
+        action=AuditEvent.Action.ROLE_GRANTED,
+        by=by,
+        council=council,
+        obj=council_role,
+        details=_role_details(role, None, CouncilRole.Role) | {"user": user.get_username()},
+    )
+    return council_role
+
+
+@transaction.atomic
+def council_role_update(*, council_role: CouncilRole, by, **data) -> CouncilRole:
+    """Change a role (or give it to another login or council); recorded when it changed."""
+    before = (
+        CouncilRole.objects.filter(pk=council_role.pk).select_related("council", "user").first()
+    )
+    for field, value in data.items():
+        setattr(council_role, field, value)
+    council_role = _save(council_role, by)
+    if before is None:
+        return council_role
+    username = council_role.user.get_username()
+    if before.council_id != council_role.council_id or before.user_id != council_role.user_id:
+        audit_record(
+            action=AuditEvent.Action.ROLE_REVOKED,
+            by=by,
+            council=before.council,
+            obj=council_role,
+            details=_role_details(before.role, None, CouncilRole.Role)
+            | {"user": before.user.get_username()},
+        )
+        audit_record(
+            action=AuditEvent.Action.ROLE_GRANTED,
+            by=by,
+            council=council_role.council,
+            obj=council_role,
+            details=_role_details(council_role.role, None, CouncilRole.Role) | {"user": username},
+        )
+    elif before.role != council_role.role:
+        audit_record(
+            action=AuditEvent.Action.ROLE_CHANGED,
+            by=by,
+            council=council_role.council,
+            obj=council_role,
+            details=_role_details(council_role.role, before.role, CouncilRole.Role)
+            | {"user": username},
+        )
+    return council_role
+
+
+@transaction.atomic
+def council_role_delete(*, council_role: CouncilRole, by) -> None:
+    audit_record(
+        action=AuditEvent.Action.ROLE_REVOKED,
+        by=by,
+        council=council_role.council,
+        obj=council_role,
+        details=_role_details(council_role.role, None, CouncilRole.Role)
+        | {"user": council_role.user.get_username()},
+    )
+    set_history_user(council_role, by)
+    council_role.delete()
 
 
 # --- Safety indicators -----------------------------------------------------------------

@@ -18,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
+from sosvet.security import state as two_factor_state
+
 from . import permissions
 from .forms import apply_errors
 from .models import Council
@@ -34,6 +36,11 @@ class CouncilViewMixin:
             # Anonymous visitors are asked to sign in before the council is even looked
             # up, so the answer is the same whether or not the council exists.
             return redirect_to_login(request.get_full_path())
+        step = two_factor_state.pending_step(request)
+        if step:
+            # Signed in with the password only: the code first (the middleware does the
+            # same for every page; this keeps council pages safe without it).
+            return two_factor_state.redirect_to_step(request, step)
         council = get_object_or_404(Council, slug=kwargs["council_slug"])
         access = permissions.council_access(request.user, council)
         if not access.has_access:

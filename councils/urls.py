@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "councils"
 
@@ -54,5 +54,19 @@ urlpatterns += [
         "indicators/<int:pk>/delete/",
         views.IndicatorDeleteView.as_view(),
         name="indicator_delete",
+    ),
+]
+
+urlpatterns += [
+    path("audit/", privacy_views.CouncilAuditView.as_view(), name="audit_list"),
+    path(
+        "people/<int:pk>/export/",
+        privacy_views.PersonExportView.as_view(),
+        name="person_export",
+    ),
+    path(
+        "people/<int:pk>/erase/",
+        privacy_views.PersonEraseView.as_view(),
+        name="person_erase",
     ),
 ]

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from sosvet.security.validators import search_text
+
 from . import indicators_csv, permissions, selectors, services
 from .charts import number as number_text
 from .forms import (
@@ -147,7 +149,7 @@ class PersonListView(CouncilViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        search = self.request.GET.get("q", "").strip()[:100]
+        search = search_text(self.request.GET.get("q"), max_length=100)
         context["search"] = search
         context["people"] = selectors.people_list(council=self.council, search=search)
         return context

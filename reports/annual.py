@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,6 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from councils.models import Council, Membership, Organisation
+from councils.selectors import (
+    Change,
+    IndicatorReport,
+    IndicatorSummary,
+    Series,
+    Trend,
+    indicator_summary,
+)
 
 from . import selectors
 from .documents import render_html, render_pdf
@@ -32,8 +41,12 @@ from .models import AnnualReport, PlannedTopic
 
 TEMPLATE = "reports/pdf/annual_report.html"
 
-#: snapshot format; bump when the structure changes (old snapshots keep rendering)
-SNAPSHOT_FORMAT = 1
+#: snapshot format; bump when the structure changes (old snapshots keep rendering).
+#: 2: the optional annex with the safety indicators (``indicators``).
+SNAPSHOT_FORMAT = 2
+
+#: years of the indicator annex: the report's year and the four before it
+INDICATOR_YEARS = 5
 
 # Organisations appear in the membership table in this order of kinds (the order of the
 # model document: municipality, police, wardens, district communities, then the others).
@@ -291,6 +304,144 @@ def _plan_part(*, report: AnnualReport) -> dict[str, Any]:
     return {"sessions": sessions, "topics": topics, "presentations": presentations}
 
 
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _to_decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _indicators_part(*, council: Council, year: int) -> dict[str, Any] | None:
+    """The annex: every indicator with a value in the five years ending with ``year``.
+
+    The figures, the change against the previous year and the trend are stored as they
+    were computed (``councils.selectors.indicator_summary``), with the names in the
+    council's language, so an adopted revision keeps saying what it said. None when there
+    is nothing to show.
+    """
+    with translation.override(council.language):
+        summary = indicator_summary(council=council, year=year, years=INDICATOR_YEARS)
+        indicators = []
+        for item in summary.with_data:
+            series = []
+            for line in item.series:
+                change, trend = line.change, line.trend
+                series.append(
+                    {
+                        "key": line.key,
+                        "label": line.label,
+                        "is_total": line.is_total,
+                        "values": [_decimal(v) for v in line.values],
+                        "change": {
+                            "absolute": str(change.absolute),
+                            "percent": _decimal(change.percent),
+                        }
+                        if change
+                        else None,
+                        "trend": {
+                            "direction": trend.direction,
+                            "slope": str(trend.slope),
+                            "intercept": str(trend.intercept),
+                            "points": trend.points,
+                        }
+                        if trend
+                        else None,
+                    }
+                )
+            indicators.append(
+                {
+                    "code": item.code,
+                    "name": item.name,
+                    "description": item.description,
+                    "unit": item.unit,
+                    "decimals": item.decimals,
+                    "category": item.category,
+                    "category_label": item.category_label,
+                    "is_standard": item.is_standard,
+                    "series": series,
+                    "headline": item.series.index(item.headline)
+                    if item.headline in item.series
+                    else len(series) - 1,
+                    "share": _decimal(item.share),
+                    "share_of_name": item.share_of_name,
+                }
+            )
+    if not indicators:
+        return None
+    return {
+        "year": summary.year,
+        "years": summary.years,
+        "municipalities": [name for _id, name in summary.municipalities],
+        "indicators": indicators,
+    }
+
+
+def indicator_report_from_snapshot(part: dict[str, Any] | None) -> IndicatorReport | None:
+    """The annex of a snapshot as the ``IndicatorReport`` the shared charts template reads
+    (``councils/includes/indicator_charts.html``): the same charts and tables as the
+    council's indicators page, drawn from the stored figures."""
+    if not part:
+        return None
+    years = part["years"]
+    indicators = []
+    for position, item in enumerate(part["indicators"]):
+        series = []
+        for line in item["series"]:
+            change, trend = line["change"], line["trend"]
+            series.append(
+                Series(
+                    key=line["key"],
+                    label=line["label"],
+                    values=[_to_decimal(v) for v in line["values"]],
+                    is_total=line["is_total"],
+                    change=Change(
+                        year=years[-1],
+                        previous_year=years[-2],
+                        absolute=Decimal(change["absolute"]),
+                        percent=_to_decimal(change["percent"]),
+                    )
+                    if change and len(years) > 1
+                    else None,
+                    trend=Trend(
+                        direction=trend["direction"],
+                        slope=Decimal(trend["slope"]),
+                        intercept=Decimal(trend["intercept"]),
+                        first_year=years[0],
+                        points=trend["points"],
+                    )
+                    if trend
+                    else None,
+                )
+            )
+        indicators.append(
+            IndicatorSummary(
+                indicator_id=position,
+                code=item["code"],
+                name=item["name"],
+                description=item["description"],
+                unit=item["unit"],
+                decimals=item["decimals"],
+                category=item["category"],
+                category_label=item["category_label"],
+                is_standard=item["is_standard"],
+                years=years,
+                series=series,
+                headline=series[item["headline"]],
+                share=_to_decimal(item["share"]),
+                share_of_name=item["share_of_name"],
+            )
+        )
+    municipalities = list(enumerate(part["municipalities"]))
+    return IndicatorReport(
+        year=part["year"],
+        years=years,
+        available_years=[],
+        municipalities=municipalities,
+        indicators=indicators,
+    )
+
+
 def report_snapshot(
     *, report: AnnualReport, today: datetime.date | None = None, adoption: dict | None = None
 ) -> dict[str, Any]:
@@ -325,6 +476,9 @@ def report_snapshot(
         "planned": sessions["planned"],
         "tasks": selectors.year_task_counts(council=council, year=year, today=today),
         "plan": _plan_part(report=report),
+        "indicators": _indicators_part(council=council, year=year)
+        if report.include_indicators
+        else None,
         "signatures": {
             "prepared_by": report.prepared_by,
             "chair_name": report.chair_name,
@@ -406,6 +560,8 @@ def report_document_context(
         "plan_presentations": [
             {**row, "month_name": _month(row["month"])} for row in plan["presentations"]
         ],
+        # Snapshots before format 2 have no annex.
+        "indicators": indicator_report_from_snapshot(snapshot.get("indicators")),
         "signatures": snapshot["signatures"],
         "adoption": adoption,
         "assembled_on": _date(snapshot.get("assembled_on")),

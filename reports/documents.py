@@ -17,7 +17,8 @@ footer, watermark for drafts) and receive, besides their own context, the counci
 
 Resources (the stylesheet, the council's logo, images) are read from disk by
 :class:`DocumentURLFetcher`: ``STATIC_URL`` paths from the staticfiles finders or
-``STATIC_ROOT``, ``MEDIA_URL`` paths from ``MEDIA_ROOT``, and ``data:`` URLs. Every other
+``STATIC_ROOT``, ``MEDIA_URL`` paths from the default storage (``MEDIA_ROOT``, or the
+S3 bucket with ``STORAGE_BACKEND=s3``), and ``data:`` URLs. Every other
 URL is refused, so text a user typed can never make the renderer fetch anything.
 
 Fonts come from fontconfig (``font-family: "DejaVu Sans"``, Debian's fonts-dejavu-core)
@@ -38,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -164,7 +166,8 @@ class DocumentURLFetcher(URLFetcher):
     - ``data:`` URLs (decoded locally);
     - ``STATIC_URL`` paths (``/static/css/print.css``): the staticfiles finders, then
       ``STATIC_ROOT`` (hashed names of the manifest storage live only there);
-    - ``MEDIA_URL`` paths (``/media/logos/x.png``): files under ``MEDIA_ROOT``.
+    - ``MEDIA_URL`` paths (``/media/logos/x.png``): files under ``MEDIA_ROOT``, or in
+      the default storage when it is not the file system (S3).
 
     A path is accepted bare (``/static/…``) or on the document's own origin
     (``site_url``, by default ``SITE_URL``: relative URLs in a document are resolved
@@ -209,7 +212,7 @@ class DocumentURLFetcher(URLFetcher):
             content_type = response.headers.get("Content-Type", "text/plain")
         return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
-    def _local_file(self, url: str) -> Path | None:
+    def _local_file(self, url: str) -> Path | _StoredFile | None:
         """The file behind a static or media URL of this site; ``None`` if there is none."""
         try:
             parts = urlsplit(url)
@@ -245,8 +248,28 @@ def _static_file(relative: str) -> Path | None:
     return _safe_file(settings.STATIC_ROOT, relative)
 
 
-def _media_file(relative: str) -> Path | None:
-    return _safe_file(settings.MEDIA_ROOT, relative)
+class _StoredFile:
+    """A file of a non-file-system default storage (S3), read through the storage API."""
+
+    def __init__(self, storage_name: str) -> None:
+        self.storage_name = storage_name
+        self.name = storage_name.rsplit("/", 1)[-1]
+
+    def read_bytes(self) -> bytes:
+        with default_storage.open(self.storage_name, "rb") as handle:
+            return handle.read()
+
+
+def _media_file(relative: str) -> Path | _StoredFile | None:
+    if isinstance(default_storage, FileSystemStorage):
+        return _safe_file(settings.MEDIA_ROOT, relative)
+    try:
+        return _StoredFile(relative) if default_storage.exists(relative) else None
+    except SuspiciousFileOperation:
+        return None
+    except Exception:  # the storage's own errors (botocore: denied, unreachable, …)
+        logger.warning("Document resource not readable from storage: %.200s", relative)
+        return None
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -50,6 +50,7 @@ class ReportTextsForm(forms.ModelForm):
             "planned_sessions_explanation",
             "conclusion_text",
             "implementation_text",
+            "include_indicators",
             "prepared_by",
             "chair_name",
             "chair_function",
@@ -72,11 +73,17 @@ class ReportTextsForm(forms.ModelForm):
         )
         for name in TEXT_FIELDS:
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        self.fields["include_indicators"].label = _("Add the annex with the safety indicators")
         if has_previous_plan:
             # The number comes from last year's plan; no manual figure.
             del self.fields["planned_sessions_count"]
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def clean_chair_function(self):

@@ -91,6 +91,16 @@ class AnnualReport(models.Model):
         help_text=_("Section 2.1, after the planned sessions (invitations, agenda proposals)."),
     )
 
+    # Annex: safety indicators (councils.selectors.indicator_summary)
+    include_indicators = models.BooleanField(
+        _("annex with the safety indicators"),
+        default=True,
+        help_text=_(
+            "Adds the five-year charts and tables of the safety indicators, with the change "
+            "against the previous year and the trend, as an annex."
+        ),
+    )
+
     # Signature block
     prepared_by = models.CharField(_("prepared by"), max_length=200, blank=True)
     chair_name = models.CharField(_("chair"), max_length=200, blank=True)

@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from councils.models import Council, Membership, Organisation, Term
+from councils.models import Council, IndicatorValue, Membership, Organisation, Term
 from councils.selectors import memberships_list
 from sessions.models import AgendaItem, Session, Task
 
@@ -100,6 +100,11 @@ def reports_published(*, council: Council) -> list[ReportRevision]:
             seen.add(revision.report_id)
             result.append(revision)
     return result
+
+
+def indicator_values_exist(*, council: Council, year: int) -> bool:
+    """Whether the council has entered any safety-indicator value for ``year``."""
+    return IndicatorValue.objects.for_council(council).filter(year=year).exists()
 
 
 def report_plan_sessions(*, report: AnnualReport) -> QuerySet[PlannedSession]:

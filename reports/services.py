@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from councils.models import Council
+from councils.audit import audit_record
+from councils.models import AuditEvent, Council
 from councils.services import set_history_user
 from sessions.models import Session
 
@@ -75,7 +76,10 @@ def report_create(*, council: Council, by, year: int) -> AnnualReport:
             {"year": _("There is already a report for %(year)s.") % {"year": year}}
         )
     report = AnnualReport(
-        council=council, year=year, **annual.default_texts(council=council, year=year)
+        council=council,
+        year=year,
+        include_indicators=selectors.indicator_values_exist(council=council, year=year),
+        **annual.default_texts(council=council, year=year),
     )
     try:
         with transaction.atomic():
@@ -202,6 +206,13 @@ def report_adopt(
     report.adopted_at_session = adopted_at_session
     report.correction_reason = ""
     _save(report, by, reason=_("Adopted, revision %(number)s") % {"number": number})
+    audit_record(
+        action=AuditEvent.Action.REPORT_ADOPTED,
+        by=by,
+        council=report.council,
+        obj=report,
+        details={"year": report.year, "revision": number, "sha256": revision.sha256},
+    )
     return revision
 
 
@@ -219,7 +230,15 @@ def report_publish(*, report: AnnualReport, by) -> AnnualReport:
     latest.save(update_fields=["published_at"])
     report.status = AnnualReport.Status.PUBLISHED
     report.published_at = now
-    return _save(report, by)
+    report = _save(report, by)
+    audit_record(
+        action=AuditEvent.Action.REPORT_PUBLISHED,
+        by=by,
+        council=report.council,
+        obj=report,
+        details={"year": report.year, "revision": latest.number},
+    )
+    return report
 
 
 @transaction.atomic

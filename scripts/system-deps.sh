@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (as root with apt-get) or clearly reports the system libraries sosvet needs:
 # WeasyPrint's Pango and HarfBuzz subsetting, fonts covering č š ž ř ů æ ø å, gettext
-# for compiled translations, and (for the browser tests) Debian's Chromium.
+# for compiled translations, and (for the browser tests and bench/) Debian's Chromium and wrk.
 set -u
 
 missing=()
@@ -15,6 +15,8 @@ command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "${WITH_BROWSER:-1}" = "1" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # wrk: the load generator of bench/ (its smoke test skips without it).
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -36,6 +38,9 @@ echo "sosvet needs these Debian/Ubuntu packages, which are missing: ${missing[*]
 echo "Install them with: sudo apt-get install ${missing[*]}" >&2
 case " ${missing[*]} " in
   *" chromium "*) echo "(chromium is only needed for the browser tests; they are skipped without it.)" >&2 ;;
+esac
+case " ${missing[*]} " in
+  *" wrk "*) echo "(wrk is only needed for bench/ and its smoke test, which is skipped without it.)" >&2 ;;
 esac
 # Pango and gettext are required; chromium, poppler and HarfBuzz subsetting are optional.
 for pkg in "${missing[@]}"; do

@@ -146,6 +146,15 @@ SG_HELD = [
 ]
 
 
+# The joint council's next session, convened (the public page shows it with its public
+# items; the personnel matter is not public). (title, presenter, organisation, kind, public)
+SG_UPCOMING = [
+    ("Varnost na šolskih poteh ob začetku zime", "Pšeničnik", "MIR", "discussion", True),
+    ("Poročilo PP Slovenj Gradec o prometni varnosti", "Krevh", "PP SG", "information", True),
+    ("Kadrovska zadeva: imenovanje namestnika člana", None, "MOSG", "decision", False),
+]
+
+
 def _term(council: Council, day: datetime.date) -> Term | None:
     return council.terms.filter(start_date__lte=day, end_date__gte=day).first()
 
@@ -222,6 +231,29 @@ def _upcoming(council: Council, days_ahead: int, items) -> None:
     _items(council, session, items, offset=offset)
 
 
+def _upcoming_convened(council: Council, days_ahead: int, place: str, items) -> None:
+    """A convened session ahead (demo shortcut: convened without sending e-mails)."""
+    today = timezone.localdate()
+    if Session.objects.filter(council=council, date__gte=today).exists():
+        return
+    day = today + datetime.timedelta(days=days_ahead)
+    term = _term(council, day)
+    session = Session.objects.create(
+        council=council,
+        term=term,
+        number=_number(council, term),
+        date=day,
+        start_time=T(16, 0),
+        end_time=T(17, 30),
+        place=place,
+        status=Session.Status.CONVENED,
+    )
+    _items(council, session, [spec[:4] for spec in items])
+    for title, *_rest, public in items:
+        if not public:
+            AgendaItem.objects.filter(session=session, title=title).update(is_public=False)
+
+
 def load_sessions_demo() -> None:
     ptuj = Council.objects.filter(slug="ptuj").first()
     if ptuj is not None:
@@ -232,6 +264,9 @@ def load_sessions_demo() -> None:
     if sg is not None:
         _held(sg, SG_HELD)
         _minutes_for(sg)
+        _upcoming_convened(
+            sg, 20, "Mestna občina Slovenj Gradec, Šolska ulica 5, sejna soba", SG_UPCOMING
+        )
 
 
 def _minutes_for(council: Council) -> None:

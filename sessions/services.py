@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
-from councils.models import Council, Organisation, Person, Term
+from councils.audit import audit_record
+from councils.models import AuditEvent, Council, Organisation, Person, Term
 from councils.services import set_history_user
 
 from . import selectors
@@ -462,6 +463,17 @@ def invitation_send(
     if session.status != Session.Status.CONVENED:
         session.status = Session.Status.CONVENED
         session.save(update_fields=["status"])
+    audit_record(
+        action=AuditEvent.Action.INVITATION_SENT,
+        by=by,
+        council=session.council,
+        obj=session,
+        details={
+            "revision": invitation.revision,
+            "kind": invitation.kind,
+            "recipients": invitation.deliveries.count(),
+        },
+    )
     return invitation
 
 
@@ -478,6 +490,8 @@ def invitation_store_documents(*, invitation: Invitation, pdf: bytes, ics: str) 
 def delivery_resend(*, delivery: Delivery, by) -> Delivery:
     """Send one recipient's e-mail again (after a failure, or when it was lost)."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.to_email.lower().endswith("@erased.invalid"):  # councils.privacy.person_erase
+        raise ValidationError(_("The recipient's contact data were erased."))
     if delivery.status in (Delivery.Status.FAILED, Delivery.Status.QUEUED):
         delivery.status = Delivery.Status.QUEUED
         delivery.attempts = 0
@@ -1063,7 +1077,7 @@ def minutes_approve(*, minutes: Minutes, by, approved_at_session: Session, appro
     number = (minutes.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     snapshot = minutes_snapshot(minutes=minutes)
     pdf = minutes_pdf(minutes=minutes, snapshot=snapshot, version=number)
-    MinutesVersion.objects.create(
+    version = MinutesVersion.objects.create(
         minutes=minutes,
         number=number,
         snapshot=snapshot,
@@ -1076,6 +1090,17 @@ def minutes_approve(*, minutes: Minutes, by, approved_at_session: Session, appro
     session.status = Session.Status.CLOSED
     set_history_user(session, by)
     session.save(update_fields=["status"])
+    audit_record(
+        action=AuditEvent.Action.MINUTES_APPROVED,
+        by=by,
+        council=session.council,
+        obj=minutes,
+        details={
+            "version": number,
+            "approved_on": approved_on.isoformat(),
+            "sha256": version.pdf_sha256,
+        },
+    )
     return minutes
 
 

@@ -104,13 +104,21 @@ def _post_action(view, action, success_message: str, *, redirect_to: str):
 # Sessions -------------------------------------------------------------------------
 
 
+def _year_param(value: str) -> int | None:
+    """A year (1990–2100) from the query string, or None. ``str.isdigit()`` alone also
+    accepts "²" (int() then fails) and 5000-digit numbers (beyond int()'s limit)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 4:
+        return None
+    year = int(value)
+    return year if 1990 <= year <= 2100 else None
+
+
 class SessionListView(CouncilViewMixin, TemplateView):
     template_name = "sessions/session_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = self.request.GET.get("year", "")
-        year = int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else None
+        year = _year_param(self.request.GET.get("year", ""))
         context["year"] = year
         context["sessions"] = selectors.sessions_list(council=self.council, year=year)
         return context

@@ -33,7 +33,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its ready() gives every form field the control-character check before any
+    # forms module is imported; then the admin site that requires two-factor sign-in.
+    "sosvet.security.apps.SecurityConfig",
+    "sosvet.security.apps.SosvetAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "sosvet",
@@ -55,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id and one structured log line per request (sosvet/logs.py).
+    "sosvet.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: request.user.is_verified(), then the code page until it is.
+    "django_otp.middleware.OTPMiddleware",
+    "sosvet.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -130,6 +141,17 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 
+# Two-factor authentication (django-otp, sosvet/security/): optional for every user (an
+# authenticator app, TOTP, plus single-use backup codes); with REQUIRE_2FA_FOR_STAFF
+# compulsory for site administrators and for everyone who manages a council.
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="sosvet")
+# After a wrong code the next try must wait 1, 2, 4, 8 … seconds (× the factor).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Django admin lists users' devices (to remove a lost phone) but never their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Languages: Slovenian by default, English complete.
 LANGUAGE_CODE = "sl"
 LANGUAGES = [("sl", _("Slovenian")), ("en", _("English"))]
@@ -152,8 +174,36 @@ def _bootstrap_dir() -> str:
 
 
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", _bootstrap_dir())]
+# Uploaded files: MEDIA_ROOT on this server (or a shared mount), or, with
+# STORAGE_BACKEND=s3, a private bucket of any S3-compatible service (django-storages).
+# Either way they are served only by the permission-checking views, which stream them
+# from the storage; nothing links to the bucket and no signed URL is ever handed out.
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Private objects; never overwrite a file with the same name.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -210,8 +260,11 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the proxy, sign-in throttling counts by the proxy's X-Real-IP (sosvet/proxy.py).
+AXES_CLIENT_IP_CALLABLE = "sosvet.proxy.client_ip"
 # django-csp: nothing from third-party hosts, no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -228,20 +281,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "mail.log": {"level": "WARNING"},
-    },
-}
+# Logs: one JSON object per line on stdout in production (LOG_FORMAT=json, the default
+# when DEBUG=0), readable text in development; request id, path, status and user id on
+# every record of a request; tokens in URLs redacted (sosvet/logs.py).
+from .logs import logging_config  # noqa: E402
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+
+# Health endpoint (/health/): the background worker (`manage.py worker`) records a
+# heartbeat every WORKER_HEARTBEAT_SECONDS; /health/ answers 503 when the newest is older
+# than HEALTH_WORKER_MAX_AGE_SECONDS. Probes may call it over plain HTTP.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # Upload limits.
 LOGO_MAX_BYTES = 1024 * 1024
@@ -251,3 +308,12 @@ DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 DELIVERY_RETRY_SECONDS = env.int("DELIVERY_RETRY_SECONDS", default=60)
 # Personal RSVP links stay valid this many days.
 RSVP_LINK_MAX_AGE_DAYS = env.int("RSVP_LINK_MAX_AGE_DAYS", default=120)
+# Retention (councils.privacy.retention_prune, `manage.py prune_retention`): the texts of
+# e-mails sent (and their delivery errors) are emptied after RETENTION_DELIVERY_DAYS;
+# sign-in records (audit log, django-axes logs) are removed after RETENTION_SIGNIN_DAYS.
+RETENTION_DELIVERY_DAYS = env.int("RETENTION_DELIVERY_DAYS", default=365)
+RETENTION_SIGNIN_DAYS = env.int("RETENTION_SIGNIN_DAYS", default=365)
+# Named on the privacy page (/zasebnost/): who runs this installation, and the
+# data-protection contact (both optional).
+PRIVACY_OPERATOR = env.str("PRIVACY_OPERATOR", default="")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")

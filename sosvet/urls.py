@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from councils.privacy_views import PrivacyView, SiteAuditView
 from sessions.views import MyTasksView, RSVPView
 
 from . import views
@@ -42,11 +43,16 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("sosvet.security.urls")),  # two-factor authentication
     path("i18n/", include("django.conf.urls.i18n")),
+    path("zasebnost/", PrivacyView.as_view(), name="privacy"),
+    path("audit/", SiteAuditView.as_view(), name="audit_site"),
     path("admin/", admin.site.urls),
     path("c/<slug:council_slug>/", include("councils.urls")),
     path("c/<slug:council_slug>/", include("sessions.urls")),
     path("c/<slug:council_slug>/", include("reports.urls")),
+    path("javno/", include("councils.public_urls")),
     path("rsvp/<str:token>/", RSVPView.as_view(), name="rsvp"),
     path("tasks/", MyTasksView.as_view(), name="my_tasks"),
+    path("health/", views.health, name="health"),
 ]

@@ -1,10 +1,15 @@
 """Site-wide views: the landing page and the signed-in dashboard."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from councils.selectors import councils_for_user
+
+from .health import health_report
 
 
 class HomeView(TemplateView):
@@ -39,3 +44,16 @@ def locked_out(request, original_response=None, credentials=None):
         {"failure_limit": get_failure_limit(request, credentials), "cooloff_minutes": minutes},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+@never_cache
+@require_safe
+def health(request):
+    """``/health/``: the database and the background worker, as JSON for monitoring.
+
+    200 when healthy, 503 when the database does not answer or no worker has sent a
+    heartbeat within ``HEALTH_WORKER_MAX_AGE_SECONDS``. Anonymous, no personal data, and
+    it touches neither the session nor the user, so it sets no cookie.
+    """
+    report = health_report()
+    return JsonResponse(report.body, status=200 if report.healthy else 503)

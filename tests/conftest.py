@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from councils.models import CouncilRole
 
@@ -15,10 +18,33 @@ from .factories import (
     UserFactory,
 )
 
+# Hypothesis: CI runs the same examples every time (derandomize); elsewhere new ones are
+# explored. A failure prints the example and a @reproduce_failure blob to replay it.
+# HYPOTHESIS_PROFILE=ci reproduces CI's examples locally.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _vobject_timezones():
+    """vobject keeps the first VTIMEZONE it reads for a TZID in a process-wide registry
+    and reuses it for every later calendar: a calendar whose VTIMEZONE covers other years
+    would then be read with the wrong summer time. Each test starts with a clean one."""
+    import vobject.icalendar
+
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    kept = dict(registry)
+    registry.clear()
+    registry.update({k: v for k, v in kept.items() if k == "UTC"})
+    yield
 
 
 @pytest.fixture

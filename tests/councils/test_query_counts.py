@@ -37,9 +37,7 @@ def test_dashboard_query_count(client, django_assert_num_queries, secretary, ite
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
-def test_organisation_list_query_count(
-    signed_in, django_assert_num_queries, council, item_count
-):
+def test_organisation_list_query_count(signed_in, django_assert_num_queries, council, item_count):
     for _ in range(item_count):
         MembershipFactory(council=council)
     with django_assert_num_queries(7):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from councils.models import Indicator, IndicatorValue, standard_indicators_ensure
 from reports.models import AnnualReport, PlannedSession, PlannedTopic, ReportRevision
 from sessions.models import AgendaItem, Conclusion, Task
 
-from ..factories import OrganisationFactory
+from ..factories import MunicipalityFactory, OrganisationFactory
 from .conftest import add_members, held_session
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +53,28 @@ def adopted_report(council, year: int, revisions: int) -> AnnualReport:
     return report
 
 
+def indicator_years(council, item_count: int) -> None:
+    """Values of two indicators in two municipalities for ``item_count`` years to 2023."""
+    standard_indicators_ensure()
+    municipalities = [MunicipalityFactory(name=f"Občina {n}") for n in (1, 2)]
+    council.municipalities.set(municipalities)
+    for code in ("crime_total", "crime_property"):
+        indicator = Indicator.objects.standard().get(code=code)
+        for municipality in municipalities:
+            for year in range(2024 - item_count, 2024):
+                IndicatorValue.objects.create(
+                    council=council,
+                    indicator=indicator,
+                    municipality=municipality,
+                    year=year,
+                    value=Decimal(100 + year % 10),
+                )
+
+
 def year_of_work(council, item_count: int) -> AnnualReport:
-    """``item_count`` members, sessions (with topics, conclusions, tasks) and plan rows."""
+    """``item_count`` members, sessions (with topics, conclusions, tasks) and plan rows,
+    and indicator values for ``item_count`` years (the annex)."""
+    indicator_years(council, item_count)
     organisation = OrganisationFactory(council=council, name="Policijska postaja")
     add_members(council, item_count, organisation=organisation)
     for n in range(1, item_count + 1):
@@ -104,11 +126,13 @@ def test_report_editor_query_count(signed_in, django_assert_num_queries, council
     year_of_work(council, item_count)
     url = reverse("reports:report_edit", kwargs={"council_slug": council.slug, "year": 2023})
 
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(24):
         response = signed_in.get(url)
 
     doc = response.context["doc"]
     assert (doc["member_count"], doc["held_count"]) == (item_count, item_count)
+    assert [i.code for i in doc["indicators"].indicators] == ["crime_total", "crime_property"]
+    assert len(doc["indicators"].indicators[0].series) == 3  # two municipalities, the total
     assert len(response.context["topic_formset"].initial_forms) == 2 * item_count
 
 
@@ -117,7 +141,9 @@ def test_report_preview_query_count(signed_in, django_assert_num_queries, counci
     year_of_work(council, item_count)
     url = reverse("reports:report_preview", kwargs={"council_slug": council.slug, "year": 2023})
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         response = signed_in.get(url)
 
-    assert response.content.decode().count("Tema ") >= 2 * item_count
+    html = response.content.decode()
+    assert html.count("Tema ") >= 2 * item_count
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2  # the annex's charts

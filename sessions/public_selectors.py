@@ -1,0 +1,244 @@
+"""What the public sees of a council's sessions (the public pages and feeds).
+
+The rules, in one place:
+
+- A session is public once it has been convened (status convened, held or closed). A
+  draft is the secretary's working copy and appears nowhere public. A cancelled session
+  is public (marked cancelled) only if it had been convened, i.e. an invitation went out
+  for it; a draft that was cancelled never existed for the public.
+- Of a public session's agenda only the items marked public appear.
+- Of the minutes only published ones appear (approved, then published by the secretary),
+  and only their public part, read from the approved version (``MinutesVersion``), the
+  official record: the items marked public with their summary and the conclusions marked
+  public under them. A conclusion marked public under an item that is not public stays
+  hidden with its item. Draft or re-opened minutes appear nowhere.
+
+Every selector takes ``council=`` and lists only that council's rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from councils.models import Council
+
+from .models import AgendaItem, Invitation, Minutes, MinutesVersion, Session
+
+#: statuses that make a session public on their own
+PUBLIC_STATUSES = (Session.Status.CONVENED, Session.Status.HELD, Session.Status.CLOSED)
+#: of these, the sessions that have taken place
+HELD_STATUSES = (Session.Status.HELD, Session.Status.CLOSED)
+#: the largest primary key a URL may name (bigint)
+MAX_PK = 2**63 - 1
+
+
+def _was_convened() -> Exists:
+    return Exists(Invitation.objects.filter(session=OuterRef("pk")))
+
+
+def public_sessions(*, council: Council) -> QuerySet[Session]:
+    """Every public session of the council (see the module docstring), unordered."""
+    return (
+        Session.objects.for_council(council)
+        .annotate(was_convened=_was_convened())
+        .filter(
+            Q(status__in=PUBLIC_STATUSES) | Q(status=Session.Status.CANCELLED, was_convened=True)
+        )
+    )
+
+
+def _public_items() -> Prefetch:
+    items = (
+        AgendaItem.objects.filter(is_public=True)
+        .select_related("presenter", "presenter_organisation")
+        .order_by("position", "pk")
+    )
+    return Prefetch("agenda_items", queryset=items, to_attr="public_items")
+
+
+def sessions_upcoming_public(*, council: Council, today: datetime.date | None = None):
+    """Convened sessions from today on (and cancelled ones that had been convened), soonest
+    first, with their public agenda items as ``public_items``."""
+    today = today or timezone.localdate()
+    return (
+        public_sessions(council=council)
+        .filter(status__in=[Session.Status.CONVENED, Session.Status.CANCELLED], date__gte=today)
+        .prefetch_related(_public_items())
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def sessions_past_public(*, council: Council, today: datetime.date | None = None):
+    """Sessions that have taken place, newest first: held or closed, and convened sessions
+    whose day has passed (the secretary has not marked them held yet)."""
+    today = today or timezone.localdate()
+    return (
+        Session.objects.for_council(council)
+        .filter(Q(status__in=HELD_STATUSES) | Q(status=Session.Status.CONVENED, date__lt=today))
+        .select_related("minutes")
+        .order_by("-date", "-start_time", "-pk")
+    )
+
+
+def session_public_get(*, council: Council, pk: int) -> Session | None:
+    """One public session of the council with its public agenda items, or None."""
+    if not 1 <= pk <= MAX_PK:
+        return None
+    return (
+        public_sessions(council=council)
+        .select_related("minutes")
+        .prefetch_related(_public_items())
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# The public part of published minutes ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicConclusion:
+    label: str
+    text: str
+    tasks: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    position: int
+    title: str
+    summary: str
+    conclusions: list[PublicConclusion]
+
+
+@dataclass(frozen=True)
+class PublicMinutes:
+    """The public part of an approved version of the minutes."""
+
+    version: int
+    approved_on: datetime.date
+    published_at: datetime.datetime | None
+    items: list[PublicItem]
+    hidden_item_count: int
+
+    @property
+    def conclusions(self) -> list[PublicConclusion]:
+        return [c for item in self.items for c in item.conclusions]
+
+
+def public_part(snapshot: dict, *, version: int, approved_on, published_at=None) -> PublicMinutes:
+    """The public items and conclusions of a minutes snapshot (``minutes_snapshot``)."""
+    items, hidden = [], 0
+    for item in snapshot.get("items", []):
+        if not item.get("is_public"):
+            hidden += 1
+            continue
+        conclusions = [
+            PublicConclusion(
+                label=c.get("label", ""),
+                text=c.get("text", ""),
+                tasks=[
+                    {
+                        "title": t.get("title", ""),
+                        "responsible": t.get("responsible", ""),
+                        "due_date": datetime.date.fromisoformat(t["due_date"])
+                        if t.get("due_date")
+                        else None,
+                    }
+                    for t in c.get("tasks", [])
+                ],
+            )
+            for c in item.get("conclusions", [])
+            if c.get("is_public")
+        ]
+        items.append(
+            PublicItem(
+                position=item.get("position", 0),
+                title=item.get("title", ""),
+                summary=item.get("summary", ""),
+                conclusions=conclusions,
+            )
+        )
+    return PublicMinutes(
+        version=version,
+        approved_on=approved_on,
+        published_at=published_at,
+        items=items,
+        hidden_item_count=hidden,
+    )
+
+
+def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes]:
+    """{session id: public part of its published minutes} for the given sessions of the
+    council (one query; the PDF bytes are not loaded)."""
+    ids = [s.pk for s in sessions]
+    if not ids:
+        return {}
+    versions = (
+        MinutesVersion.objects.filter(
+            minutes__session__council=council,
+            minutes__session_id__in=ids,
+            minutes__status=Minutes.Status.PUBLISHED,
+        )
+        .defer("pdf")
+        .select_related("minutes")
+        .order_by("minutes_id", "number")
+    )
+    latest: dict[int, MinutesVersion] = {}
+    for version in versions:
+        latest[version.minutes.session_id] = version  # the highest number wins
+    return {
+        session_id: public_part(
+            version.snapshot,
+            version=version.number,
+            approved_on=version.approved_on,
+            published_at=version.minutes.published_at,
+        )
+        for session_id, version in latest.items()
+    }
+
+
+def minutes_published_list(
+    *, council: Council, limit: int
+) -> list[tuple[Session, datetime.datetime]]:
+    """The council's published minutes, newest publication first: (session, published_at)."""
+    rows = (
+        Minutes.objects.filter(session__council=council, status=Minutes.Status.PUBLISHED)
+        .exclude(published_at__isnull=True)
+        .select_related("session")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    return [(minutes.session, minutes.published_at) for minutes in rows]
+
+
+def calendar_sessions(*, council: Council) -> QuerySet[Session]:
+    """The sessions of the public calendar feed, with the calendar ``sequence`` of their
+    latest invitation and their public agenda items."""
+    return (
+        public_sessions(council=council)
+        .annotate(
+            latest_sequence=Max("invitations__sequence"),
+            invitation_count=Count("invitations", distinct=True),
+        )
+        .prefetch_related(_public_items())
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def sessions_convened_list(*, council: Council, limit: int):
+    """Public sessions with the time of their first invitation (``convened_at``), newest
+    first: the "session convened" entries of the Atom feed."""
+    first_invitation = (
+        Invitation.objects.filter(session=OuterRef("pk")).order_by("revision").values("created")[:1]
+    )
+    return (
+        public_sessions(council=council)
+        .annotate(convened_at=Subquery(first_invitation))
+        .filter(convened_at__isnull=False)
+        .prefetch_related(_public_items())
+        .order_by("-convened_at", "-pk")[:limit]
+    )
