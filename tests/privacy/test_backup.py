@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from councils import backup
 from councils.demo import load_demo
@@ -36,6 +36,14 @@ PNG = (
     b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
     b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The archive checks are tested by their English messages (operators may run the
+    commands in either language; one test below checks the Slovenian one)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -372,3 +380,10 @@ def test_a_failure_while_writing_removes_the_files_already_stored(
         backup.council_import(archive=good)
 
     assert state(settings.MEDIA_ROOT) == before
+
+
+def test_a_refusal_is_in_slovenian_by_default(db, tmp_path):
+    path = tmp_path / "x.zip"
+    path.write_bytes(b"not a zip at all")
+    with translation.override("sl"), pytest.raises(CommandError, match="Nič ni bilo uvoženo"):
+        call_command("import_council", str(path))

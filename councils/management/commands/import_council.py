@@ -10,6 +10,7 @@ nothing. The import is recorded in the audit log.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from councils.backup import ArchiveError, council_import
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         try:
             result = council_import(archive=options["archive"], slug=options.get("slug"))
         except (ArchiveError, OSError) as exc:
-            raise CommandError(f"Nothing was imported: {exc}") from exc
+            raise CommandError(_("Nothing was imported: %(error)s") % {"error": exc}) from exc
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         if result.renumbered:
