@@ -44,7 +44,8 @@ def bench_env(*, port: int, workdir: Path = WORKDIR) -> dict[str, str]:
 
     DEBUG off, JSON logs of every request at INFO, PostgreSQL with persistent
     connections, static files from collectstatic with the manifest, the database task
-    backend, the URLconf with the benchmark's minimal view (``bench.settings``). Only
+    backend, the indicator section cache in a directory of the benchmark's own, the
+    URLconf with the benchmark's minimal view (``bench.settings``). Only
     what needs HTTPS or a proxy is off: SSL redirect, secure cookies, BEHIND_PROXY.
     """
     return {
@@ -61,6 +62,11 @@ def bench_env(*, port: int, workdir: Path = WORKDIR) -> dict[str, str]:
         "BEHIND_PROXY": "0",
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
+        # The indicator section cache as in production (a directory shared by the
+        # workers), in the benchmark's own directory.
+        "INDICATOR_SECTION_CACHE_URL": (
+            f"filecache://{workdir / 'indicator-sections'}?max_entries=2000"
+        ),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "EMAIL_URL": "consolemail://",
         "LOG_FORMAT": "json",

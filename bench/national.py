@@ -15,12 +15,19 @@ concurrent clients, in the same run and the same gunicorn:
 - the public council page (``public:council``, /javno/<slug>/) of every council in turn,
   uncached (the project has no page cache).
 
+The page's indicator section comes from the indicator section cache
+(``councils/public_indicators.py``) in production; the benchmark measures the page twice,
+each time in a gunicorn of its own next to its own minimal view: with the cache (emptied
+first, so the warm-up fills it) and without it (``INDICATOR_SECTION_CACHE=0``: the
+section rendered on every request). ``--indicator-cache on|off`` measures one of them.
+
 It prints requests per second, p50/p95/p99 latency and the CPU time per request
 (gunicorn, PostgreSQL) of both, and the ratio of the throughputs. Targets: the public
 page at no less than 1/10 of the minimal view's throughput, p95 under 100 ms. Before the
 load it measures one client alone, and counts the page's queries: that is where a miss
 is explained. The machine's load average is printed too: other work on the machine
-takes CPU from the server and shows in the figures.
+takes CPU from the server and shows in the figures. The exit status is the verdict on
+the production configuration (with the cache) when it was measured.
 """
 
 from __future__ import annotations
@@ -60,9 +67,35 @@ def public_paths() -> list[str]:
         ) from error
 
 
+#: INDICATOR_SECTION_CACHE of each configuration measured
+INDICATOR_CACHE = {"on": "1", "off": "0"}
+
+
+def clear_indicator_cache() -> None:
+    """Empty the indicator section cache (the benchmark's own directory, bench_env)."""
+    from django.core.cache import caches
+
+    from councils.public_indicators import CACHE_ALIAS
+
+    caches[CACHE_ALIAS].clear()
+
+
 def query_counts(paths: list[str], samples: int = 20) -> dict:
-    """The queries of the minimal view and of the public page of ``samples`` councils
-    (in this process, through the test client, after one warm-up request)."""
+    """The queries of the minimal view and of the public page of ``samples`` councils,
+    with and without the indicator section cache (in this process, through the test
+    client, after one warm-up request)."""
+    from django.test.utils import override_settings
+
+    result = {}
+    for mode, value in INDICATOR_CACHE.items():
+        with override_settings(INDICATOR_SECTION_CACHE=value == "1"):
+            counts = _query_counts(paths, samples)
+        result["minimal"] = counts["minimal"]
+        result[f"public-{mode}"] = counts["public"]
+    return result
+
+
+def _query_counts(paths: list[str], samples: int) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -148,7 +181,7 @@ def row_text(label: str, row: dict) -> str:
     )
 
 
-def report(*, scale: Scale, dataset: str, args, costs: dict, result: dict) -> bool:
+def report(*, scale: Scale, dataset: str, args, costs: dict, results: dict) -> bool:
     load = os.getloadavg()
     print()
     print(
@@ -161,7 +194,11 @@ def report(*, scale: Scale, dataset: str, args, costs: dict, result: dict) -> bo
         f" threads, {args.connections} connections, {args.seconds} s per figure;"
         f" {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} {load[1]:.2f}"
     )
-    for name, label in (("minimal", "minimal view"), ("public", "public page")):
+    for name, label in (
+        ("minimal", "minimal view"),
+        ("public-on", "public page, indicator section cache on"),
+        ("public-off", "public page, indicator section cache off"),
+    ):
         cost = costs[name]
         queries = f"{cost['queries']:.0f}"
         if cost["queries_min"] != cost["queries_max"]:
@@ -170,30 +207,42 @@ def report(*, scale: Scale, dataset: str, args, costs: dict, result: dict) -> bo
             f"  {label}: {queries} queries ({cost['sql_ms']:.1f} ms in the database), "
             f"{cost['bytes'] / 1024:.0f} KiB"
         )
-    print(row_text("one client, minimal view", result["alone"]["minimal"]))
-    print(row_text("one client, public page", result["alone"]["public"]))
-    ok = True
-    for number, row in enumerate(result["rounds"], start=1):
-        minimal, public = row["minimal"], row["public"]
-        prefix = f"{number}: " if len(result["rounds"]) > 1 else ""
-        print(row_text(f"{prefix}minimal Django view", minimal))
-        print(row_text(f"{prefix}public council page", public))
-        ratio = public["rps"] / minimal["rps"]
-        cpu = {name: sum(row[name]["cpu_ms"].values()) for name in ("minimal", "public")}
-        print(
-            f"  {prefix}CPU per request (gunicorn + PostgreSQL): minimal {cpu['minimal']:.1f} ms,"
-            f" public {cpu['public']:.1f} ms, ratio {cpu['minimal'] / cpu['public']:.3f} (what "
-            "the throughput ratio tends to when the server has the CPUs to itself)"
+    verdicts = {}
+    for mode, result in results.items():
+        print(f"  Indicator section cache {mode} (a gunicorn of its own):")
+        print(row_text("one client, minimal view", result["alone"]["minimal"]))
+        print(row_text("one client, public page", result["alone"]["public"]))
+        ok = True
+        for number, row in enumerate(result["rounds"], start=1):
+            minimal, public = row["minimal"], row["public"]
+            prefix = f"{number}: " if len(result["rounds"]) > 1 else ""
+            print(row_text(f"{prefix}minimal Django view", minimal))
+            print(row_text(f"{prefix}public council page", public))
+            ratio = public["rps"] / minimal["rps"]
+            cpu = {name: sum(row[name]["cpu_ms"].values()) for name in ("minimal", "public")}
+            print(
+                f"  {prefix}CPU per request (gunicorn + PostgreSQL): minimal"
+                f" {cpu['minimal']:.1f} ms, public {cpu['public']:.1f} ms, ratio"
+                f" {cpu['minimal'] / cpu['public']:.3f} (what the throughput ratio tends to"
+                " when the server has the CPUs to itself)"
+            )
+            p95 = public["p95_us"] / 1000
+            met = ratio >= RATIO_TARGET and p95 < P95_TARGET_MS and public["errors"] == 0
+            ok = ok and met
+            print(
+                f"  {prefix}ratio public/minimal throughput {ratio:.3f} (1/{1 / ratio:.1f}),"
+                f" public p95 {p95:.0f} ms; targets ≥ {RATIO_TARGET} and"
+                f" < {P95_TARGET_MS:.0f} ms: " + ("OK" if met else "MISSED")
+            )
+        verdicts[mode] = ok
+    print(
+        "  Targets: "
+        + "; ".join(
+            f"indicator section cache {mode}: {'OK' if ok else 'MISSED'}"
+            for mode, ok in verdicts.items()
         )
-        p95 = public["p95_us"] / 1000
-        met = ratio >= RATIO_TARGET and p95 < P95_TARGET_MS and public["errors"] == 0
-        ok = ok and met
-        print(
-            f"  {prefix}ratio public/minimal throughput {ratio:.3f} (1/{1 / ratio:.1f}), public "
-            f"p95 {p95:.0f} ms; targets ≥ {RATIO_TARGET} and < {P95_TARGET_MS:.0f} ms: "
-            + ("OK" if met else "MISSED")
-        )
-    return ok
+    )
+    return verdicts.get("on", all(verdicts.values()))
 
 
 def main() -> None:
@@ -220,6 +269,12 @@ def main() -> None:
         "so that no worker's start-up lands inside a measurement)",
     )
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--indicator-cache",
+        choices=["both", "on", "off"],
+        default="both",
+        help="measure the page with the indicator section cache, without it, or both",
+    )
     args = parser.parse_args()
 
     harness.require_wrk()
@@ -234,16 +289,22 @@ def main() -> None:
     paths = public_paths()
     costs = query_counts(paths)
 
-    server = harness.Server(
-        env=env,
-        port=args.port,
-        workers=args.workers,
-        threads=args.gunicorn_threads,
-        max_requests=args.max_requests,
-    )
-    with harness.running(server):
-        result = measure(server, paths, args)
-    ok = report(scale=scale, dataset=dataset, args=args, costs=costs, result=result)
+    modes = ["on", "off"] if args.indicator_cache == "both" else [args.indicator_cache]
+    results = {}
+    for mode in modes:
+        harness.log(f"Indicator section cache {mode}:")
+        if mode == "on":
+            clear_indicator_cache()
+        server = harness.Server(
+            env={**env, "INDICATOR_SECTION_CACHE": INDICATOR_CACHE[mode]},
+            port=args.port,
+            workers=args.workers,
+            threads=args.gunicorn_threads,
+            max_requests=args.max_requests,
+        )
+        with harness.running(server):
+            results[mode] = measure(server, paths, args)
+    ok = report(scale=scale, dataset=dataset, args=args, costs=costs, results=results)
     sys.exit(0 if ok else 1)
 
 

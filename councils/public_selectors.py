@@ -10,7 +10,7 @@ import datetime
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Council, Membership, Municipality, Organisation
@@ -82,6 +82,37 @@ def council_published_get(*, slug: str) -> Council | None:
     )
 
 
+def council_page_get(*, slug: str) -> Council | None:
+    """``council_published_get`` for the council's own page: the council with its
+    published working groups (rows of the same table, read by the same query) as
+    ``published_working_groups`` and, for a working group, its parent council if that is
+    published as ``published_parent`` (a second query, for working groups only). The
+    municipalities are read by ``municipalities_of``."""
+    # The groups' parent by its primary key (a subquery): the database then finds both
+    # through their indexes.
+    parent_pk = Council.objects.filter(slug=slug).order_by().values("pk")[:1]
+    rows = list(
+        Council.objects.published()
+        .filter(Q(slug=slug) | Q(parent_id=Subquery(parent_pk)))
+        .order_by("name", "pk")
+    )
+    council = next((row for row in rows if row.slug == slug), None)
+    if council is None:
+        return None
+    council.published_working_groups = [row for row in rows if row is not council]
+    council.published_parent = (
+        Council.objects.published().filter(pk=council.parent_id).first()
+        if council.parent_id
+        else None
+    )
+    return council
+
+
+def municipalities_of(*, council: Council) -> list[Municipality]:
+    """The council's founding municipalities by name."""
+    return list(Municipality.objects.filter(councils=council).order_by("name"))
+
+
 def working_groups_published(*, council: Council) -> QuerySet[Council]:
     return Council.objects.published().filter(parent=council).order_by("name", "pk")
 
@@ -117,49 +148,75 @@ def _collation_key(text: str) -> str:
 
 def members_public(*, council: Council, day: datetime.date | None = None) -> list[MemberGroup]:
     """The members on ``day`` (today) grouped by the organisation they represent: names,
-    roles and kinds of membership only (one query)."""
+    roles and kinds of membership only (one query, only the columns shown)."""
     day = day or timezone.localdate()
-    groups: dict[int | None, list[Membership]] = {}
-    organisations: dict[int | None, Organisation | None] = {}
-    for membership in memberships_list(council=council, active_on=day):
-        key = membership.organisation_id
-        groups.setdefault(key, []).append(membership)
-        organisations[key] = membership.organisation
+    # The organisation is joined among the council's own only (it always is one of them):
+    # that also lets the database read those few instead of every council's.
+    own_organisation = FilteredRelation("organisation", condition=Q(organisation__council=council))
+    rows = (
+        memberships_list(council=council, active_on=day)
+        .annotate(own_organisation=own_organisation)
+        .values_list(
+            "own_organisation__id",
+            "own_organisation__name",
+            "own_organisation__kind",
+            "role",
+            "kind",
+            "person__title",
+            "person__first_name",
+            "person__last_name",
+        )
+    )
+    role_labels = {value: str(label) for value, label in Membership.Role.choices}
+    kind_labels = {value: str(label) for value, label in Membership.Kind.choices}
+    organisation_kinds = dict(Organisation.Kind.choices)
+    role_rank = {role: rank for rank, role in enumerate(ROLE_ORDER)}
+    kind_rank = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
+    groups: dict[int | None, list[tuple]] = {}
+    organisations: dict[int | None, tuple[str, str]] = {}
+    for organisation_id, organisation_name, organisation_kind, *member in rows:
+        groups.setdefault(organisation_id, []).append(member)
+        organisations[organisation_id] = (organisation_name, organisation_kind)
 
     def group_order(key):
-        organisation = organisations[key]
-        if organisation is None:
+        if key is None:
             return (1, 0, "")
-        kind = organisation.kind
-        rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-        return (0, rank, _collation_key(organisation.name))
+        name, kind = organisations[key]
+        return (0, kind_rank.get(kind, len(KIND_ORDER)), _collation_key(name))
 
-    def member_order(membership: Membership):
-        role = membership.role
+    def member_order(member: list):
+        role, _kind, _title, first_name, last_name = member
         return (
-            ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER),
-            _collation_key(membership.person.last_name),
-            _collation_key(membership.person.first_name),
+            role_rank.get(role, len(ROLE_ORDER)),
+            _collation_key(last_name),
+            _collation_key(first_name),
         )
+
+    def full_name(title: str, first_name: str, last_name: str) -> str:
+        # Person.full_name
+        name = f"{first_name} {last_name}"
+        return f"{title} {name}" if title else name
 
     result = []
     for key in sorted(groups, key=group_order):
-        organisation = organisations[key]
+        name, kind = organisations[key] if key is not None else ("", "")
         result.append(
             MemberGroup(
-                organisation=organisation.name if organisation else "",
-                organisation_kind_label=str(organisation.get_kind_display())
-                if organisation
+                organisation=name,
+                organisation_kind_label=str(organisation_kinds.get(kind, kind))
+                if key is not None
                 else "",
                 members=[
                     PublicMember(
-                        name=m.person.full_name,
-                        role=m.role,
-                        role_label=str(m.get_role_display()),
-                        kind=m.kind,
-                        kind_label=str(m.get_kind_display()),
+                        name=full_name(title, first_name, last_name),
+                        role=role,
+                        role_label=role_labels.get(role, role),
+                        kind=member_kind,
+                        kind_label=kind_labels.get(member_kind, member_kind),
                     )
-                    for m in sorted(groups[key], key=member_order)
+                    for role, member_kind, title, first_name, last_name in sorted(
+                        groups[key], key=member_order
+                    )
                 ],
             )
         )

@@ -12,13 +12,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from reports.selectors import reports_published
 from sessions import public_selectors as session_selectors
 
-from . import public_selectors, selectors
+from . import public_indicators, public_selectors
 
 COUNCILS_PER_PAGE = 20
 PAST_SESSIONS_PER_PAGE = 10
@@ -33,11 +38,54 @@ def public_url(name: str, council, **kwargs) -> str:
     return reverse(f"public:{name}", kwargs={"council_slug": council.slug, **kwargs})
 
 
+def _link_sessions(council, sessions) -> None:
+    """What the council page shows of each session, computed once instead of in the
+    template's loops (twice for a past session): ``url`` and ``heading`` ("3. seja,
+    2. december 2026")."""
+    for session in sessions:
+        session.url = reverse("public:session", args=[council.slug, session.pk])
+        session.heading = f"{session.ordinal_label}, {date_format(session.date, 'DATE_FORMAT')}"
+
+
+def _translated(message: str, **values) -> SafeString:
+    """``{% blocktranslate %}`` in Python: the translated ``message`` with its values
+    escaped (not the translation itself, as the template tag does)."""
+    return mark_safe(message % {name: conditional_escape(v) for name, v in values.items()})
+
+
+def _link_reports(council, revisions) -> None:
+    """What the council page shows of each published report, computed once instead of by
+    tags in the template's loop: ``url``, ``pdf_url``, ``title`` ("Report 2024 and work
+    plan 2025"), ``adopted`` ("Adopted on 3 March 2025", ", revision 2" after it when
+    there was a correction), ``pdf_hint`` ("of the report 2024") and ``size_text``."""
+    for revision in revisions:
+        year = revision.report.year
+        revision.url = reverse("public:report", args=[council.slug, year])
+        revision.pdf_url = reverse("public:report_pdf", args=[council.slug, year])
+        revision.title = _translated(
+            gettext("Report %(year)s and work plan %(plan_year)s"), year=year, plan_year=year + 1
+        )
+        revision.adopted = _translated(
+            gettext("Adopted on %(date)s"), date=date_format(revision.adopted_on, "DATE_FORMAT")
+        )
+        if revision.number > 1:
+            correction = _translated(gettext("revision %(number)s"), number=revision.number)
+            revision.adopted = mark_safe(f"{revision.adopted}, {correction}")
+        revision.pdf_hint = _translated(gettext("of the report %(year)s"), year=year)
+        revision.size_text = filesizeformat(revision.size)
+
+
 class PublicCouncilMixin:
     """Resolves ``self.council`` from the URL: a council with a published page, else 404."""
 
+    def get_council(self, slug: str):
+        return public_selectors.council_published_get(slug=slug)
+
+    def get_municipalities(self) -> list:
+        return list(self.council.municipalities.all())
+
     def dispatch(self, request, *args, **kwargs):
-        council = public_selectors.council_published_get(slug=kwargs["council_slug"])
+        council = self.get_council(kwargs["council_slug"])
         if council is None:
             raise Http404
         self.council = council
@@ -46,7 +94,7 @@ class PublicCouncilMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["council"] = self.council
-        context["municipalities"] = list(self.council.municipalities.all())
+        context["municipalities"] = self.get_municipalities()
         context["feed_url"] = public_url("feed", self.council)
         context["calendar_url"] = public_url("calendar", self.council)
         context["calendar_absolute_url"] = absolute_url(context["calendar_url"])
@@ -77,30 +125,44 @@ class IndexView(TemplateView):
 
 
 class CouncilPageView(PublicCouncilMixin, TemplateView):
-    """A council's public page: profile, members, sessions, reports, indicators."""
+    """A council's public page: profile, members, sessions, reports, indicators.
+
+    The page is not cached: it reads in lean queries only what it shows (the council with
+    its working groups in one, the past sessions with their number in one, the indicators'
+    values of the five years shown with their indicators in one). Only its indicator
+    section comes from a cache, keyed on everything it shows (``public_indicators``).
+    """
 
     template_name = "public/council.html"
+
+    def get_council(self, slug: str):
+        return public_selectors.council_page_get(slug=slug)
+
+    def get_municipalities(self) -> list:
+        return public_selectors.municipalities_of(council=self.council)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         council = self.council
-        past = Paginator(
-            session_selectors.sessions_past_public(council=council), PAST_SESSIONS_PER_PAGE
-        ).get_page(self.request.GET.get("page"))
-        past_sessions = list(past.object_list)
-        minutes = session_selectors.public_minutes_for(council=council, sessions=past_sessions)
-        for session in past_sessions:
-            session.public_minutes = minutes.get(session.pk)
-        parent = council.parent if council.parent and council.parent.is_published else None
+        past = session_selectors.sessions_past_public_page(
+            council=council, page=self.request.GET.get("page"), per_page=PAST_SESSIONS_PER_PAGE
+        )
+        municipalities = [(m.pk, m.name) for m in context["municipalities"]]
+        upcoming = session_selectors.sessions_upcoming_public(council=council)
+        _link_sessions(council, [*upcoming, *past.object_list])
+        reports = reports_published(council=council)
+        _link_reports(council, reports)
         context.update(
-            parent=parent,
-            working_groups=list(public_selectors.working_groups_published(council=council)),
+            parent=council.published_parent,
+            working_groups=council.published_working_groups,
             police_station=public_selectors.police_station_label(council=council),
             member_groups=public_selectors.members_public(council=council),
-            upcoming=list(session_selectors.sessions_upcoming_public(council=council)),
+            upcoming=upcoming,
             past_page=past,
-            past_sessions=past_sessions,
-            reports=reports_published(council=council),
-            summary=selectors.indicator_summary(council=council),
+            past_sessions=past.object_list,
+            reports=reports,
+            indicators=public_indicators.indicator_section(
+                council=council, municipalities=municipalities
+            ),
         )
         return context

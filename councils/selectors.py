@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
@@ -212,13 +212,34 @@ TREND_LABELS = {
 }
 
 
+#: the columns of an indicator that ``indicator_summary`` reads
+INDICATOR_FIELDS = (
+    "council_id",
+    "code",
+    "name",
+    "unit",
+    "description",
+    "category",
+    "decimals",
+    "aggregation",
+    "position",
+)
+
+
+def _indicator_order(indicator: Indicator) -> tuple:
+    """By category, the built-in ones before the council's own, then by position (sorted
+    from the order by position and name, which it keeps for the rest)."""
+    return (
+        CATEGORY_ORDER.index(indicator.category),
+        indicator.council_id is not None,
+        indicator.position,
+    )
+
+
 def indicators_available(*, council: Council) -> list[Indicator]:
     """The built-in indicators and the council's own, by category and position."""
     indicators = list(Indicator.objects.available_to(council).order_by("position", "name"))
-    return sorted(
-        indicators,
-        key=lambda i: (CATEGORY_ORDER.index(i.category), i.council_id is not None, i.position),
-    )
+    return sorted(indicators, key=_indicator_order)
 
 
 def indicators_own(*, council: Council) -> QuerySet[Indicator]:
@@ -377,6 +398,13 @@ class IndicatorSummary:
 
         return indicator_chart(self)
 
+    @cached_property
+    def table(self):
+        """The data table's figures, formatted in the active language (``charts.py``)."""
+        from .charts import indicator_table
+
+        return indicator_table(self)
+
 
 @dataclass
 class IndicatorReport:
@@ -434,23 +462,78 @@ def _total(
     return mean.quantize(Decimal(10) ** -indicator.decimals)
 
 
+def indicator_window(*, council: Council, year: int | None = None, years: int = 5) -> list[tuple]:
+    """The council's values of the ``years`` years ending with ``year`` (default: the
+    latest year with a value), each with the columns of its indicator, by the indicators'
+    position and name: ``(indicator id, municipality id, year, value, *INDICATOR_FIELDS)``.
+
+    One query. ``indicator_summary(window=…)`` summarises them; the public page's
+    indicator section is keyed on them (``councils.public_indicators``).
+    """
+    own = IndicatorValue.objects.for_council(council)
+    if year is None:
+        latest = Subquery(own.order_by("-year").values("year")[:1])
+        rows = own.filter(year__gt=ExpressionWrapper(latest - years, output_field=IntegerField()))
+    else:
+        rows = own.filter(year__gt=year - years, year__lte=year)
+    fields = [f"indicator__{name}" for name in INDICATOR_FIELDS]
+    return list(
+        rows.order_by("indicator__position", "indicator__name").values_list(
+            "indicator_id", "municipality_id", "year", "value", *fields
+        )
+    )
+
+
+def _split_window(window: list[tuple]) -> tuple[list[Indicator], list[tuple]]:
+    """``indicator_window``'s rows as the indicators (in the order of
+    ``indicators_available``) and their values ``(indicator id, municipality id, year,
+    value)``."""
+    indicators: dict[int, Indicator] = {}
+    values = []
+    for indicator_id, municipality_id, value_year, value, *columns in window:
+        if indicator_id not in indicators:
+            indicators[indicator_id] = Indicator(
+                id=indicator_id, **dict(zip(INDICATOR_FIELDS, columns, strict=True))
+            )
+        values.append((indicator_id, municipality_id, value_year, value))
+    return sorted(indicators.values(), key=_indicator_order), values
+
+
 def indicator_summary(
-    *, council: Council, year: int | None = None, years: int = 5
+    *,
+    council: Council,
+    year: int | None = None,
+    years: int = 5,
+    municipalities: list[tuple[int, str]] | None = None,
+    window: list[tuple] | None = None,
 ) -> IndicatorReport:
     """Every indicator of the council over ``years`` years ending with ``year``.
 
     ``year`` defaults to the latest year with a value. Each indicator has one series per
     founding municipality and, for joint councils, the total; the change of the last year
     against the previous one and the least-squares trend over the window are computed for
-    each series. Three queries, however many years and values.
+    each series. Three queries, however many years and values; two when the caller passes
+    the council's ``municipalities`` ((id, name) by name).
+
+    ``window`` (the public page): the rows of ``indicator_window`` for the same ``year``
+    and ``years``, read before; nothing else is read but the municipalities, and the report
+    holds only the indicators with a value in the window (no ``without_data``), and in
+    ``available_years`` only the window's years.
     """
-    municipalities = list(council.municipalities.order_by("name").values_list("id", "name"))
-    indicators = indicators_available(council=council)
+    if municipalities is None:
+        municipalities = list(council.municipalities.order_by("name").values_list("id", "name"))
     values: dict[tuple[int, int, int], Decimal] = {}
     all_years: set[int] = set()
-    for indicator_id, municipality_id, value_year, value in IndicatorValue.objects.for_council(
-        council
-    ).values_list("indicator_id", "municipality_id", "year", "value"):
+    if window is not None:
+        indicators, rows = _split_window(window)
+    else:
+        indicators = indicators_available(council=council)
+        rows = (
+            IndicatorValue.objects.for_council(council)
+            .order_by()
+            .values_list("indicator_id", "municipality_id", "year", "value")
+        )
+    for indicator_id, municipality_id, value_year, value in rows:
         values[(indicator_id, municipality_id, value_year)] = value
         all_years.add(value_year)
     available_years = sorted(all_years, reverse=True)

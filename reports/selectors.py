@@ -84,13 +84,15 @@ def report_published(*, council: Council, year: int) -> ReportRevision | None:
 def reports_published(*, council: Council) -> list[ReportRevision]:
     """For every year with a published report, its public revision; newest year first.
 
-    The PDF bytes are not loaded (``revision.pdf`` fetches them when needed).
+    Only what the public page and the feed show is loaded: the revision's number, size,
+    adoption and publication dates and the report's year (any other field, such as
+    ``revision.pdf``, is fetched when needed).
     """
     revisions = (
         ReportRevision.objects.for_council(council)
-        .without_pdf()
         .filter(published_at__isnull=False)
-        .select_related("report", "adopted_at_session")
+        .select_related("report")
+        .only("report__year", "number", "size", "adopted_on", "published_at")
         .order_by("-report__year", "-number")
     )
     result: list[ReportRevision] = []

@@ -21,8 +21,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from councils.models import Council
 
@@ -42,12 +46,8 @@ def _was_convened() -> Exists:
 
 def public_sessions(*, council: Council) -> QuerySet[Session]:
     """Every public session of the council (see the module docstring), unordered."""
-    return (
-        Session.objects.for_council(council)
-        .annotate(was_convened=_was_convened())
-        .filter(
-            Q(status__in=PUBLIC_STATUSES) | Q(status=Session.Status.CANCELLED, was_convened=True)
-        )
+    return Session.objects.for_council(council).filter(
+        Q(status__in=PUBLIC_STATUSES) | Q(_was_convened(), status=Session.Status.CANCELLED)
     )
 
 
@@ -60,16 +60,30 @@ def _public_items() -> Prefetch:
     return Prefetch("agenda_items", queryset=items, to_attr="public_items")
 
 
-def sessions_upcoming_public(*, council: Council, today: datetime.date | None = None):
+def sessions_upcoming_public(
+    *, council: Council, today: datetime.date | None = None
+) -> list[Session]:
     """Convened sessions from today on (and cancelled ones that had been convened), soonest
-    first, with their public agenda items as ``public_items``."""
+    first, each with the titles of its public agenda items as ``public_item_titles`` (two
+    queries; one when there is no such session)."""
     today = today or timezone.localdate()
-    return (
+    sessions = list(
         public_sessions(council=council)
         .filter(status__in=[Session.Status.CONVENED, Session.Status.CANCELLED], date__gte=today)
-        .prefetch_related(_public_items())
         .order_by("date", "start_time", "pk")
     )
+    titles: dict[int, list[str]] = {}
+    if sessions:
+        items = (
+            AgendaItem.objects.filter(session_id__in=[s.pk for s in sessions], is_public=True)
+            .order_by("position", "pk")
+            .values_list("session_id", "title")
+        )
+        for session_id, title in items:
+            titles.setdefault(session_id, []).append(title)
+    for session in sessions:
+        session.public_item_titles = titles.get(session.pk, [])
+    return sessions
 
 
 def sessions_past_public(*, council: Council, today: datetime.date | None = None):
@@ -79,9 +93,40 @@ def sessions_past_public(*, council: Council, today: datetime.date | None = None
     return (
         Session.objects.for_council(council)
         .filter(Q(status__in=HELD_STATUSES) | Q(status=Session.Status.CONVENED, date__lt=today))
-        .select_related("minutes")
         .order_by("-date", "-start_time", "-pk")
     )
+
+
+def sessions_past_public_page(
+    *, council: Council, page, per_page: int, today: datetime.date | None = None
+) -> Page:
+    """One page of ``sessions_past_public`` as ``Paginator.get_page`` gives it (a page that
+    is not a number is the first, one out of range the last), each session with the
+    public part of its published minutes as ``public_minutes`` (None: not published).
+
+    The number of sessions is read with the page's rows (a window function) instead of by
+    a separate COUNT: two queries in all (three only for a page out of range).
+    """
+    sessions = sessions_past_public(council=council, today=today)
+    paginator = Paginator(sessions, per_page)
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    rows = []
+    if number >= 1:
+        offset = (number - 1) * per_page
+        rows = list(sessions.annotate(total=Window(Count("pk")))[offset : offset + per_page])
+    if rows or number == 1:
+        paginator.count = rows[0].total if rows else 0  # instead of its COUNT query
+        result = Page(rows, number, paginator)
+    else:
+        result = paginator.get_page(number)  # out of range: counts, then the last page
+        result.object_list = rows = list(result.object_list)
+    minutes = public_minutes_for(council=council, sessions=rows)
+    for session in rows:
+        session.public_minutes = minutes.get(session.pk)
+    return result
 
 
 def session_public_get(*, council: Council, pk: int) -> Session | None:
@@ -105,6 +150,14 @@ class PublicConclusion:
     label: str
     text: str
     tasks: list[dict] = field(default_factory=list)
+
+    @property
+    def caption(self) -> str:
+        """The heading "Conclusion 3/1:" in the active language (the label escaped as the
+        template would escape it)."""
+        return mark_safe(
+            gettext("Conclusion %(label)s:") % {"label": conditional_escape(self.label)}
+        )
 
 
 @dataclass(frozen=True)
@@ -184,21 +237,27 @@ def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes
             minutes__session_id__in=ids,
             minutes__status=Minutes.Status.PUBLISHED,
         )
-        .defer("pdf")
-        .select_related("minutes")
         .order_by("minutes_id", "number")
+        .values_list(
+            # the items only: all the public part is made of (the attendance is not read)
+            "minutes__session_id",
+            "number",
+            "snapshot__items",
+            "approved_on",
+            "minutes__published_at",
+        )
     )
-    latest: dict[int, MinutesVersion] = {}
-    for version in versions:
-        latest[version.minutes.session_id] = version  # the highest number wins
+    latest: dict[int, tuple] = {}
+    for session_id, *version in versions:
+        latest[session_id] = version  # the highest number wins
     return {
         session_id: public_part(
-            version.snapshot,
-            version=version.number,
-            approved_on=version.approved_on,
-            published_at=version.minutes.published_at,
+            {"items": items or []},
+            version=number,
+            approved_on=approved_on,
+            published_at=published_at,
         )
-        for session_id, version in latest.items()
+        for session_id, (number, items, approved_on, published_at) in latest.items()
     }
 
 

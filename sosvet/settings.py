@@ -5,6 +5,7 @@ environment variable; see README.md, section "Operations", for the list.
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -247,6 +248,26 @@ TASKS = {
             else "django_tasks_db.DatabaseBackend",
         )
     }
+}
+
+# Caches. The default one is each process's memory, as Django's default. The indicator
+# section cache (councils/public_indicators.py) keeps the rendered safety-indicator section
+# of the councils' public pages (the charts and their tables) under a key made of
+# everything the section shows: a change shows at once, so nothing expires by time.
+# INDICATOR_SECTION_CACHE=0 turns it off. By default it is a directory shared by all the
+# server's workers; INDICATOR_SECTION_CACHE_URL puts it elsewhere (another directory,
+# redis://… shared by several servers, locmemcache:// in each process's memory).
+INDICATOR_SECTION_CACHE = env.bool("INDICATOR_SECTION_CACHE", default=True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "indicator_sections": {
+        **env.cache_url(
+            "INDICATOR_SECTION_CACHE_URL",
+            default=f"filecache://{Path(tempfile.gettempdir()) / 'sosvet-indicator-sections'}"
+            "?max_entries=2000",
+        ),
+        "TIMEOUT": None,
+    },
 }
 
 # Security headers. Production values come from DEBUG being off.

@@ -13,6 +13,8 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("MANIFEST_STATIC", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# The indicator section cache in each test process's memory, not in a shared directory.
+os.environ.setdefault("INDICATOR_SECTION_CACHE_URL", "locmemcache://indicator-sections")
 
 from .settings import *  # noqa: E402,F403
 
