@@ -14,32 +14,17 @@ from django.db.models import FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Council, Membership, Municipality, Organisation
-from .selectors import memberships_list
+from .selectors import (
+    MEMBERSHIP_ROLE_RANK,
+    ORGANISATION_KIND_RANK,
+    collation_key,
+    memberships_list,
+)
 
 #: the longest search text taken from the query string
 SEARCH_MAX_LENGTH = 100
 
-# Organisations are listed in this order of kinds (police and municipality first, as in
-# the councils' own documents), then by name.
-KIND_ORDER = [
-    Organisation.Kind.MUNICIPAL,
-    Organisation.Kind.POLICE,
-    Organisation.Kind.WARDENS,
-    Organisation.Kind.DISTRICT,
-    Organisation.Kind.SOCIAL,
-    Organisation.Kind.SCHOOL,
-    Organisation.Kind.HEALTH,
-    Organisation.Kind.CIVIL_PROTECTION,
-    Organisation.Kind.NGO,
-    Organisation.Kind.BUSINESS,
-    Organisation.Kind.OTHER,
-]
-ROLE_ORDER = [
-    Membership.Role.CHAIR,
-    Membership.Role.DEPUTY_CHAIR,
-    Membership.Role.SECRETARY,
-    Membership.Role.MEMBER,
-]
+# Organisations by kind, then name; members by role, then name (as in the annual report).
 
 
 def _municipalities() -> Prefetch:
@@ -142,10 +127,6 @@ class MemberGroup:
     members: list[PublicMember]
 
 
-def _collation_key(text: str) -> str:
-    return (text or "").casefold()
-
-
 def members_public(*, council: Council, day: datetime.date | None = None) -> list[MemberGroup]:
     """The members on ``day`` (today) grouped by the organisation they represent: names,
     roles and kinds of membership only (one query, only the columns shown)."""
@@ -170,8 +151,6 @@ def members_public(*, council: Council, day: datetime.date | None = None) -> lis
     role_labels = {value: str(label) for value, label in Membership.Role.choices}
     kind_labels = {value: str(label) for value, label in Membership.Kind.choices}
     organisation_kinds = dict(Organisation.Kind.choices)
-    role_rank = {role: rank for rank, role in enumerate(ROLE_ORDER)}
-    kind_rank = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
     groups: dict[int | None, list[tuple]] = {}
     organisations: dict[int | None, tuple[str, str]] = {}
     for organisation_id, organisation_name, organisation_kind, *member in rows:
@@ -182,14 +161,15 @@ def members_public(*, council: Council, day: datetime.date | None = None) -> lis
         if key is None:
             return (1, 0, "")
         name, kind = organisations[key]
-        return (0, kind_rank.get(kind, len(KIND_ORDER)), _collation_key(name))
+        kind_rank = ORGANISATION_KIND_RANK.get(kind, len(ORGANISATION_KIND_RANK))
+        return (0, kind_rank, collation_key(name))
 
     def member_order(member: list):
         role, _kind, _title, first_name, last_name = member
         return (
-            role_rank.get(role, len(ROLE_ORDER)),
-            _collation_key(last_name),
-            _collation_key(first_name),
+            MEMBERSHIP_ROLE_RANK.get(role, len(MEMBERSHIP_ROLE_RANK)),
+            collation_key(last_name),
+            collation_key(first_name),
         )
 
     def full_name(title: str, first_name: str, last_name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -24,6 +25,41 @@ from .models import (
     Person,
     Term,
 )
+
+# The order of the model documents (seed 000, the Ptuj report): organisations by kind —
+# municipality, police, wardens, district communities, then the others — and members by
+# role. The annual report's membership table and the public council page both use it.
+ORGANISATION_KIND_ORDER = [
+    Organisation.Kind.MUNICIPAL,
+    Organisation.Kind.POLICE,
+    Organisation.Kind.WARDENS,
+    Organisation.Kind.DISTRICT,
+    Organisation.Kind.SOCIAL,
+    Organisation.Kind.SCHOOL,
+    Organisation.Kind.HEALTH,
+    Organisation.Kind.CIVIL_PROTECTION,
+    Organisation.Kind.NGO,
+    Organisation.Kind.BUSINESS,
+    Organisation.Kind.OTHER,
+]
+MEMBERSHIP_ROLE_ORDER = [
+    Membership.Role.CHAIR,
+    Membership.Role.DEPUTY_CHAIR,
+    Membership.Role.SECRETARY,
+    Membership.Role.MEMBER,
+]
+#: rank of each kind and role in those orders (anything else comes after them)
+ORGANISATION_KIND_RANK = {kind: rank for rank, kind in enumerate(ORGANISATION_KIND_ORDER)}
+MEMBERSHIP_ROLE_RANK = {role: rank for rank, role in enumerate(MEMBERSHIP_ROLE_ORDER)}
+
+
+def collation_key(text: str) -> tuple:
+    """Sort key that keeps č after c, š after s, ž after z (Slovenian, Czech, …)."""
+    key = []
+    for char in (text or "").casefold():
+        decomposed = unicodedata.normalize("NFD", char)
+        key.append((decomposed[0], decomposed[1:]))
+    return tuple(key)
 
 
 @dataclass(frozen=True)

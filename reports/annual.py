@@ -14,7 +14,6 @@ every time it is shown; on adoption the snapshot is stored with the PDF bytes
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -25,13 +24,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from councils.models import Council, Membership, Organisation
+from councils.models import Council, Membership
 from councils.selectors import (
+    MEMBERSHIP_ROLE_RANK,
+    ORGANISATION_KIND_RANK,
     Change,
     IndicatorReport,
     IndicatorSummary,
     Series,
     Trend,
+    collation_key,
     indicator_summary,
 )
 
@@ -47,37 +49,6 @@ SNAPSHOT_FORMAT = 2
 
 #: years of the indicator annex: the report's year and the four before it
 INDICATOR_YEARS = 5
-
-# Organisations appear in the membership table in this order of kinds (the order of the
-# model document: municipality, police, wardens, district communities, then the others).
-KIND_ORDER = [
-    Organisation.Kind.MUNICIPAL,
-    Organisation.Kind.POLICE,
-    Organisation.Kind.WARDENS,
-    Organisation.Kind.DISTRICT,
-    Organisation.Kind.SOCIAL,
-    Organisation.Kind.SCHOOL,
-    Organisation.Kind.HEALTH,
-    Organisation.Kind.CIVIL_PROTECTION,
-    Organisation.Kind.NGO,
-    Organisation.Kind.BUSINESS,
-    Organisation.Kind.OTHER,
-]
-ROLE_ORDER = [
-    Membership.Role.CHAIR,
-    Membership.Role.DEPUTY_CHAIR,
-    Membership.Role.SECRETARY,
-    Membership.Role.MEMBER,
-]
-
-
-def collation_key(text: str) -> tuple:
-    """Sort key that keeps č after c, š after s, ž after z (Slovenian, Czech, …)."""
-    key = []
-    for char in (text or "").casefold():
-        decomposed = unicodedata.normalize("NFD", char)
-        key.append((decomposed[0], decomposed[1:]))
-    return tuple(key)
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -218,12 +189,12 @@ def _membership_part(*, council: Council, year: int) -> dict[str, Any]:
 
     def order(row):
         kind = row["organisation_kind"]
-        kind_rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+        kind_rank = ORGANISATION_KIND_RANK.get(kind, len(ORGANISATION_KIND_RANK))
         return (
             row["organisation"] == "",  # members without an organisation last
             kind_rank,
             collation_key(row["organisation"]),
-            ROLE_ORDER.index(row["role"]) if row["role"] in ROLE_ORDER else len(ROLE_ORDER),
+            MEMBERSHIP_ROLE_RANK.get(row["role"], len(MEMBERSHIP_ROLE_RANK)),
             collation_key(row["last_name"]),
             collation_key(row["name"]),
         )
