@@ -182,6 +182,24 @@ def prepare_database(*, scale, env: dict, reseed: bool) -> str:
     return f"seeded in {seconds:.0f} s"
 
 
+def prepare(*, args, env: dict):
+    """What both load benchmarks do first: wrk present, static files collected (the
+    dataset's PDFs read the stylesheet through them), the national dataset seeded or
+    reused, Django set up in this process. Returns the scale and how the dataset was
+    obtained ("reused" or "seeded in N s")."""
+    from bench.dataset import Scale
+
+    require_wrk()
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    scale = Scale(
+        councils=args.councils, years=args.years, sessions_per_year=args.sessions_per_year
+    )
+    collectstatic(env)
+    dataset = prepare_database(scale=scale, env=env, reseed=args.reseed)
+    setup_django(env)
+    return scale, dataset
+
+
 def _describe(scale) -> str:
     return (
         f"{scale.councils} councils, {scale.years} years, {scale.sessions_per_year} sessions a year"
@@ -202,6 +220,19 @@ def setup_django(env: dict) -> None:
 
 
 # Processes -------------------------------------------------------------------------------
+
+
+def stop_process(process: subprocess.Popen | None, log=None) -> None:
+    """SIGTERM (graceful, as systemd stops it), SIGKILL after 30 s; close its log."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if log:
+        log.close()
 
 
 class Server:
@@ -253,15 +284,7 @@ class Server:
         return children(self.process.pid) if self.process else []
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "_log", None):
-            self._log.close()
+        stop_process(self.process, getattr(self, "_log", None))
 
 
 class Worker:
@@ -286,15 +309,7 @@ class Worker:
             raise SystemExit(f"db_worker exited; see {self.log_path}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "_log", None):
-            self._log.close()
+        stop_process(self.process, getattr(self, "_log", None))
 
 
 @contextlib.contextmanager

@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness  # noqa: E402
-from bench.dataset import BENCH_PASSWORD, Scale  # noqa: E402
+from bench.dataset import BENCH_PASSWORD  # noqa: E402
 
 PATHS_PER_CLIENT = 60
 
@@ -209,15 +209,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    harness.require_wrk()
-    harness.WORKDIR.mkdir(parents=True, exist_ok=True)
-    scale = Scale(
-        councils=args.councils, years=args.years, sessions_per_year=args.sessions_per_year
-    )
     env = harness.bench_env(port=args.port)
-    harness.collectstatic(env)
-    dataset = harness.prepare_database(scale=scale, env=env, reseed=args.reseed)
-    harness.setup_django(env)
+    scale, dataset = harness.prepare(args=args, env=env)
     from django.urls import reverse
 
     from councils.models import Council

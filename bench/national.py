@@ -277,15 +277,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    harness.require_wrk()
-    harness.WORKDIR.mkdir(parents=True, exist_ok=True)
-    scale = Scale(
-        councils=args.councils, years=args.years, sessions_per_year=args.sessions_per_year
-    )
     env = harness.bench_env(port=args.port)
-    harness.collectstatic(env)  # the dataset's PDFs read the stylesheet through it
-    dataset = harness.prepare_database(scale=scale, env=env, reseed=args.reseed)
-    harness.setup_django(env)
+    scale, dataset = harness.prepare(args=args, env=env)
     paths = public_paths()
     costs = query_counts(paths)
 
