@@ -38,12 +38,24 @@ def public_url(name: str, council, **kwargs) -> str:
     return reverse(f"public:{name}", kwargs={"council_slug": council.slug, **kwargs})
 
 
+#: stands for the last argument of a URL in ``_url_maker`` (no real value is this long)
+_URL_MARKER = 987654321987654321
+
+
+def _url_maker(name: str, council):
+    """``reverse`` once per page: a function giving the URL ``name`` of the council for
+    any value of its last argument (a session's primary key, a report's year)."""
+    head, tail = reverse(f"public:{name}", args=[council.slug, _URL_MARKER]).split(str(_URL_MARKER))
+    return lambda value: f"{head}{value}{tail}"
+
+
 def _link_sessions(council, sessions) -> None:
     """What the council page shows of each session, computed once instead of in the
     template's loops (twice for a past session): ``url`` and ``heading`` ("3. seja,
     2. december 2026")."""
+    session_url = _url_maker("session", council)
     for session in sessions:
-        session.url = reverse("public:session", args=[council.slug, session.pk])
+        session.url = session_url(session.pk)
         session.heading = f"{session.ordinal_label}, {date_format(session.date, 'DATE_FORMAT')}"
 
 
@@ -58,10 +70,11 @@ def _link_reports(council, revisions) -> None:
     tags in the template's loop: ``url``, ``pdf_url``, ``title`` ("Report 2024 and work
     plan 2025"), ``adopted`` ("Adopted on 3 March 2025", ", revision 2" after it when
     there was a correction), ``pdf_hint`` ("of the report 2024") and ``size_text``."""
+    report_url, pdf_url = _url_maker("report", council), _url_maker("report_pdf", council)
     for revision in revisions:
         year = revision.report.year
-        revision.url = reverse("public:report", args=[council.slug, year])
-        revision.pdf_url = reverse("public:report_pdf", args=[council.slug, year])
+        revision.url = report_url(year)
+        revision.pdf_url = pdf_url(year)
         revision.title = _translated(
             gettext("Report %(year)s and work plan %(plan_year)s"), year=year, plan_year=year + 1
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
@@ -60,18 +61,33 @@ def _public_items() -> Prefetch:
     return Prefetch("agenda_items", queryset=items, to_attr="public_items")
 
 
+#: what the council page shows of a session (the rest of the row is not read)
+PAGE_FIELDS = ("council_id", "number", "date", "start_time", "place", "status")
+
+
 def sessions_upcoming_public(
     *, council: Council, today: datetime.date | None = None
 ) -> list[Session]:
     """Convened sessions from today on (and cancelled ones that had been convened), soonest
-    first, each with the titles of its public agenda items as ``public_item_titles`` (two
-    queries; one when there is no such session)."""
+    first, each with the titles of its public agenda items as ``public_item_titles``.
+
+    The rule of ``public_sessions`` narrowed to these two statuses, read without its
+    subquery: a cancelled session's invitations are looked up only when there is one
+    (one query when there is no such session, two with their agenda items, three when
+    one of them is cancelled)."""
     today = today or timezone.localdate()
     sessions = list(
-        public_sessions(council=council)
+        Session.objects.for_council(council)
         .filter(status__in=[Session.Status.CONVENED, Session.Status.CANCELLED], date__gte=today)
+        .only(*PAGE_FIELDS)
         .order_by("date", "start_time", "pk")
     )
+    cancelled = {s.pk for s in sessions if s.status == Session.Status.CANCELLED}
+    if cancelled:
+        convened = set(
+            Invitation.objects.filter(session_id__in=cancelled).values_list("session_id", flat=True)
+        )
+        sessions = [s for s in sessions if s.pk not in cancelled or s.pk in convened]
     titles: dict[int, list[str]] = {}
     if sessions:
         items = (
@@ -116,7 +132,11 @@ def sessions_past_public_page(
     rows = []
     if number >= 1:
         offset = (number - 1) * per_page
-        rows = list(sessions.annotate(total=Window(Count("pk")))[offset : offset + per_page])
+        rows = list(
+            sessions.only(*PAGE_FIELDS).annotate(total=Window(Count("pk")))[
+                offset : offset + per_page
+            ]
+        )
     if rows or number == 1:
         paginator.count = rows[0].total if rows else 0  # instead of its COUNT query
         result = Page(rows, number, paginator)
@@ -150,14 +170,8 @@ class PublicConclusion:
     label: str
     text: str
     tasks: list[dict] = field(default_factory=list)
-
-    @property
-    def caption(self) -> str:
-        """The heading "Conclusion 3/1:" in the active language (the label escaped as the
-        template would escape it)."""
-        return mark_safe(
-            gettext("Conclusion %(label)s:") % {"label": conditional_escape(self.label)}
-        )
+    #: the heading "Conclusion 3/1:" in the active language, the label escaped
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,13 +192,14 @@ class PublicMinutes:
     items: list[PublicItem]
     hidden_item_count: int
 
-    @property
+    @cached_property
     def conclusions(self) -> list[PublicConclusion]:
         return [c for item in self.items for c in item.conclusions]
 
 
 def public_part(snapshot: dict, *, version: int, approved_on, published_at=None) -> PublicMinutes:
     """The public items and conclusions of a minutes snapshot (``minutes_snapshot``)."""
+    caption = gettext("Conclusion %(label)s:")
     items, hidden = [], 0
     for item in snapshot.get("items", []):
         if not item.get("is_public"):
@@ -194,6 +209,7 @@ def public_part(snapshot: dict, *, version: int, approved_on, published_at=None)
             PublicConclusion(
                 label=c.get("label", ""),
                 text=c.get("text", ""),
+                caption=mark_safe(caption % {"label": conditional_escape(c.get("label", ""))}),
                 tasks=[
                     {
                         "title": t.get("title", ""),

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from bench import dataset, harness, load, national
+from bench import dataset, harness, load, national, page_costs
 from councils.models import Council, IndicatorValue, Person
 from reports.models import ReportRevision
 from sessions.models import Minutes, MinutesVersion, Session
@@ -74,6 +74,15 @@ def test_public_pages_of_the_dataset_show_no_private_contact_data(seeded, client
         assert response.status_code == 200
         html = response.content.decode()
         assert not [email for email in emails if email in html]
+
+
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_page_costs_measures_every_part(seeded):
+    figures = page_costs.measure(slugs=["vs-001", "vs-002"], batches=1)
+
+    assert {"minimal view", "public page, cache on", "public page, cache off"} <= set(figures)
+    assert "  members" in figures and "the same SQL through a cursor" in figures
+    assert all(ms >= 0 for ms in figures.values())
 
 
 def test_minimal_view_only_in_the_benchmark_urlconf(client):

@@ -70,3 +70,24 @@ def test_membership_form_errors_keep_the_input(page, council, secretary):
     error = page.locator("#id_end_date ~ .invalid-feedback, #error_1_id_end_date")
     assert "ne more" in error.first.inner_text() or "cannot" in error.first.inner_text()
     assert Membership.objects.count() == 0
+
+
+def test_council_tabs_stay_on_one_line(page, council, secretary):
+    """At 1280 px every tab of the council's sections fits on one line; on a phone the bar
+    scrolls sideways instead of wrapping, and the page itself does not."""
+    sign_in(page, "tajnik")
+    page.goto(f"{page.live_server_url}/c/{council.slug}/audit/")
+    tabs = page.locator(".council-tabs .nav-link")
+    assert tabs.count() >= 10  # the secretary sees every section, the audit log too
+    tops = {round(tabs.nth(i).bounding_box()["y"]) for i in range(tabs.count())}
+    assert len(tops) == 1
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    tops = {round(tabs.nth(i).bounding_box()["y"]) for i in range(tabs.count())}
+    assert len(tops) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate(
+        "(() => { const bar = document.querySelector('.council-tabs');"
+        " return bar.scrollWidth > bar.clientWidth; })()"
+    )
+    screenshot(page, "council-tabs-phone")

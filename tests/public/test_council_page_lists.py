@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import ReportRevision
-from sessions.public_selectors import sessions_past_public_page
+from sessions.models import Session
+from sessions.public_selectors import sessions_past_public_page, sessions_upcoming_public
 
-from .conftest import PDF, adopt_report, make_session
+from .conftest import PDF, adopt_report, invite, make_session, today
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,35 @@ def test_no_past_session_is_one_empty_page(public_council, django_assert_num_que
         page = sessions_past_public_page(council=public_council, page=None, per_page=10)
 
     assert (page.number, list(page.object_list), page.paginator.num_pages) == (1, [], 1)
+
+
+def test_upcoming_sessions_read_invitations_only_for_a_cancelled_one(
+    public_council, django_assert_num_queries
+):
+    """A cancelled session is public only if it had been convened: its invitations are
+    looked up only when the upcoming sessions include a cancelled one."""
+    with django_assert_num_queries(1):
+        assert sessions_upcoming_public(council=public_council) == []
+
+    day = today() + datetime.timedelta(days=10)
+    convened = make_session(
+        public_council, day, status=Session.Status.CONVENED, number=1, items=[("Javna", True)]
+    )
+    with django_assert_num_queries(2):  # the sessions, their public agenda items
+        assert sessions_upcoming_public(council=public_council) == [convened]
+
+    cancelled = make_session(
+        public_council, day + datetime.timedelta(days=1), status=Session.Status.CANCELLED, number=2
+    )
+    make_session(  # cancelled before it was ever convened: never public
+        public_council, day + datetime.timedelta(days=2), status=Session.Status.CANCELLED, number=3
+    )
+    invite(cancelled)
+    with django_assert_num_queries(3):  # … and the invitations of the cancelled ones
+        sessions = sessions_upcoming_public(council=public_council)
+
+    assert sessions == [convened, cancelled]
+    assert sessions[0].public_item_titles == ["Javna"]
 
 
 def test_report_lines_name_the_correction_and_the_size(client, public_council):
