@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+
+from sosvet.downloads import file_response
 
 from . import audit, permissions, privacy
 from .models import Person
@@ -103,11 +104,12 @@ class PersonExportView(CouncilViewMixin, View):
         with transaction.atomic():
             data = privacy.person_export(person=person, by=request.user)
         content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-        response = HttpResponse(content, content_type="application/json; charset=utf-8")
         name = slugify(f"{person.first_name} {person.last_name}") or f"person-{person.pk}"
-        filename = f"{self.council.slug}-{name}-{timezone.localdate():%Y-%m-%d}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["X-Content-Type-Options"] = "nosniff"
+        response = file_response(
+            content,
+            content_type="application/json; charset=utf-8",
+            filename=f"{self.council.slug}-{name}-{timezone.localdate():%Y-%m-%d}.json",
+        )
         response["Cache-Control"] = "no-store"
         return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from sosvet.downloads import file_response
 from sosvet.security.validators import search_text
 
 from . import indicators_csv, permissions, selectors, services
@@ -66,7 +67,6 @@ class CouncilLogoView(CouncilViewMixin, View):
             raise Http404 from exc
         response = FileResponse(handle, filename=self.council.logo.name.rsplit("/", 1)[-1])
         response["Content-Disposition"] = "inline"
-        response["X-Content-Type-Options"] = "nosniff"
         return response
 
 
@@ -482,10 +482,11 @@ class IndicatorImportTemplateView(CouncilViewMixin, View):
             year=year,
             indicators=selectors.indicators_available(council=self.council),
         )
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        filename = indicators_csv.template_filename(council=self.council, year=year)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(
+            content,
+            content_type="text/csv; charset=utf-8",
+            filename=indicators_csv.template_filename(council=self.council, year=year),
+        )
 
 
 class IndicatorCreateView(CouncilFormView):

@@ -9,6 +9,13 @@ workers × threads connections.
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# The project (for its logging configuration), wherever gunicorn is started from.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sosvet.logs import logging_config  # noqa: E402
 
 
 def _int(name: str, default: int) -> int:
@@ -36,36 +43,19 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 control_socket_disable = True
 
 # Logs: the application logs every request itself (sosvet.request, tokens redacted), so
-# gunicorn's access log stays off; its own messages go to stdout in the same format as
-# Django's (JSON lines unless LOG_FORMAT=text).
+# gunicorn's access log stays off; its own messages go to stdout through the project's
+# logging configuration (sosvet.logs: JSON lines unless LOG_FORMAT=text).
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-_json_logs = os.environ.get("LOG_FORMAT", "json") == "json"
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {"()": "sosvet.logs.JsonFormatter"},
-        "text": {"()": "sosvet.logs.TextFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if _json_logs else "text",
-            "stream": "ext://sys.stdout",
-        },
-        "error_console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if _json_logs else "text",
-            "stream": "ext://sys.stdout",
-        },
-    },
-    "root": {"level": "INFO", "handlers": ["console"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+logconfig_dict = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "json"), level=loglevel.upper()
+)
+logconfig_dict["loggers"].update(
+    {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
         # "…/.env not found" at every start: the settings come from the environment.
         "environ": {"level": "WARNING"},
-    },
-}
+    }
+)

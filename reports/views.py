@@ -30,6 +30,7 @@ from django.views.generic import TemplateView
 from councils import permissions
 from councils.forms import apply_errors
 from councils.tenancy import CouncilFormView, CouncilViewMixin
+from sosvet.downloads import file_response
 
 from . import annual, selectors, services
 from .forms import (
@@ -51,10 +52,8 @@ def _report_url(name: str, report: AnnualReport) -> str:
 
 def pdf_response(data: bytes, filename: str, *, sha256: str | None = None) -> HttpResponse:
     """A PDF download: exactly ``data``, never sniffed, never cached by shared caches."""
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = file_response(data, content_type="application/pdf", filename=filename)
     response["Content-Length"] = str(len(data))
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     if sha256:
         digest = base64.b64encode(bytes.fromhex(sha256)).decode()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
 from councils.public_views import PublicCouncilMixin, absolute_url, public_url
+from sosvet.downloads import file_response
 
 from . import public_selectors
 from .public_calendar import council_calendar_ics
@@ -44,7 +45,9 @@ class CalendarView(PublicCouncilMixin, View):
             url_for=lambda session: absolute_url(public_url("session", council, pk=session.pk)),
             calendar_url=absolute_url(public_url("calendar", council)),
         )
-        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{slugify(council.slug)}.ics"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(
+            content,
+            content_type="text/calendar; charset=utf-8",
+            filename=f"{slugify(council.slug)}.ics",
+            inline=True,
+        )

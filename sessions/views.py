@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from councils import permissions
 from councils.forms import apply_errors
 from councils.tenancy import CouncilFormView, CouncilViewMixin, model_data
+from sosvet.downloads import file_response
 
 from . import selectors, services
 from .emails import change_lines, snapshot_context
@@ -363,7 +364,6 @@ class AttachmentDownloadView(CouncilViewMixin, View):
             filename=attachment.original_name,
             content_type=attachment.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -509,13 +509,10 @@ class InvitationPdfView(InvitationMixin, View):
         ).first()
         if invitation is None or invitation.pdf is None:
             raise Http404
-        response = HttpResponse(bytes(invitation.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'inline; filename="vabilo-seja-{invitation.snapshot["number"]}'
-            f'-r{invitation.revision}.pdf"'
+        return _pdf_response(
+            bytes(invitation.pdf),
+            f"vabilo-seja-{invitation.snapshot['number']}-r{invitation.revision}.pdf",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class DeliveryDetailView(SessionMixin, TemplateView):
@@ -1144,10 +1141,7 @@ class MinutesReopenView(MinutesMixin, CouncilFormView):
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(data, content_type="application/pdf", filename=filename, inline=True)
 
 
 class MinutesPdfView(MinutesMixin, View):
@@ -1218,8 +1212,9 @@ class TaskExportView(TaskListView):
 
         _form, filters = self.filters()
         tasks = selectors.tasks_list(council=self.council, **filters)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="naloge-{self.council.slug}.csv"'
+        response = file_response(
+            content_type="text/csv; charset=utf-8", filename=f"naloge-{self.council.slug}.csv"
+        )
         response.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
         writer = csv.writer(response, delimiter=";")
         writer.writerow(
