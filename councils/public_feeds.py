@@ -56,13 +56,16 @@ def feed_entries(*, council) -> list[Entry]:
                 _("Agenda: %(items)s.")
                 % {"items": "; ".join(i.title for i in session.public_items)}
             )
+        cancelled = session.status == session.Status.CANCELLED
         entries.append(
             Entry(
-                guid=f"{link}#convened",
+                # A cancellation is news of its own: a new entry, not an old one retitled.
+                guid=f"{link}#cancelled" if cancelled else f"{link}#convened",
                 title=title,
                 description=" ".join(lines),
                 link=link,
-                updated=session.convened_at,
+                # An amended invitation updates the entry.
+                updated=session.changed_at or session.convened_at,
             )
         )
     for session, published_at in session_selectors.minutes_published_list(

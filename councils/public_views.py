@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -102,7 +103,17 @@ class PublicCouncilMixin:
         if council is None:
             raise Http404
         self.council = council
-        return super().dispatch(request, *args, **kwargs)
+        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            return super().dispatch(request, *args, **kwargs)  # the visitor's own choice
+        # A visitor who has not picked a language reads the page in the council's language
+        # (a Norwegian council that writes in English: English), as its feed is written.
+        with translation.override(council.language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = super().dispatch(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response.render()  # in this language, not after the view has returned
+            response.headers["Content-Language"] = request.LANGUAGE_CODE
+            return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -117,7 +117,7 @@ class AttendanceRecordAdmin(SimpleHistoryAdmin):
 
 @admin.register(MinutesVersion)
 class MinutesVersionAdmin(ReadOnlyAdmin):
-    list_display = ["minutes", "number", "approved_on", "pdf_sha256", "reopened_at"]
+    list_display = ["minutes", "number", "approved_on", "pdf_sha256", "published_at", "reopened_at"]
     exclude = ["pdf"]
 
 

@@ -61,6 +61,11 @@ def change_lines(changes: list[dict]) -> list[str]:
             lines.append(_("New agenda item: %(title)s") % {"title": change["new"]})
         elif field == "agenda_removed":
             lines.append(_("Removed agenda item: %(title)s") % {"title": change["old"]})
+        elif field == "agenda_renamed":
+            lines.append(
+                _("Agenda item renamed: %(old)s → %(new)s")
+                % {"old": change["old"], "new": change["new"]}
+            )
         elif field == "agenda_changed":
             lines.append(_("Changed agenda item: %(title)s") % {"title": change["new"]})
         elif field == "agenda_order":

@@ -7,6 +7,8 @@ from email.utils import parseaddr
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from councils.forms import CrispyMixin, DateInput
@@ -357,10 +359,20 @@ class TaskForm(CrispyMixin, forms.ModelForm):
         fields = ["title", "responsible_person", "responsible_organisation", "due_date"]
         widgets = {"due_date": DateInput()}
 
-    def __init__(self, *args, council: Council, **kwargs):
+    def __init__(self, *args, council: Council, session: Session | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.session = session
         self.fields["responsible_person"].queryset = Person.objects.for_council(council)
         self.fields["responsible_organisation"].queryset = Organisation.objects.for_council(council)
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data.get("due_date")
+        if due_date and self.session is not None and due_date < self.session.date:
+            raise ValidationError(
+                _("The due date cannot be before the session (%(date)s).")
+                % {"date": date_format(self.session.date, "SHORT_DATE_FORMAT")}
+            )
+        return due_date
 
     def clean(self):
         data = super().clean()
@@ -383,7 +395,13 @@ class TaskProgressForm(CrispyMixin, forms.Form):
 class MinutesApproveForm(CrispyMixin, forms.Form):
     submit_label = _("Approve the minutes")
     approved_at_session = forms.ModelChoiceField(
-        label=_("Approved at session"), queryset=Session.objects.none()
+        label=_("Approved at session"),
+        queryset=Session.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "Minutes can only be approved at a session that has already been held."
+            )
+        },
     )
     approved_on = forms.DateField(label=_("Approved on"), widget=DateInput())
 
@@ -393,6 +411,12 @@ class MinutesApproveForm(CrispyMixin, forms.Form):
         self.fields["approved_at_session"].label_from_instance = lambda s: (
             f"{s.ordinal_label}, {s.date:%d. %m. %Y}"
         )
+
+    def clean_approved_on(self):
+        approved_on = self.cleaned_data["approved_on"]
+        if approved_on > timezone.localdate():
+            raise ValidationError(_("The approval date cannot be in the future."))
+        return approved_on
 
 
 class ReopenForm(CrispyMixin, forms.Form):

@@ -794,6 +794,9 @@ class MinutesVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+    #: when the public part of this version was published (the public sees the latest
+    #: published version, also while a correction is being prepared)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("re-opened"), null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

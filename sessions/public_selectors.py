@@ -7,11 +7,14 @@ The rules, in one place:
   is public (marked cancelled) only if it had been convened, i.e. an invitation went out
   for it; a draft that was cancelled never existed for the public.
 - Of a public session's agenda only the items marked public appear.
-- Of the minutes only published ones appear (approved, then published by the secretary),
-  and only their public part, read from the approved version (``MinutesVersion``), the
-  official record: the items marked public with their summary and the conclusions marked
-  public under them. A conclusion marked public under an item that is not public stays
-  hidden with its item. Draft or re-opened minutes appear nowhere.
+- Of the minutes only a published version appears (approved, then published by the
+  secretary: ``MinutesVersion.published_at``), the latest one that was published, and
+  only its public part, read from that approved version, the official record: the items
+  marked public with their summary and the conclusions marked public under them. A
+  conclusion marked public under an item that is not public stays hidden with its item.
+  While published minutes are re-opened for a correction, and after the correction is
+  approved until it is published, the public keeps seeing the version published before;
+  a draft or a version never published appears nowhere.
 
 Every selector takes ``council=`` and lists only that council's rows.
 """
@@ -242,8 +245,8 @@ def public_part(snapshot: dict, *, version: int, approved_on, published_at=None)
 
 
 def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes]:
-    """{session id: public part of its published minutes} for the given sessions of the
-    council (one query; the PDF bytes are not loaded)."""
+    """{session id: public part of the latest published version of its minutes} for the
+    given sessions of the council (one query; the PDF bytes are not loaded)."""
     ids = [s.pk for s in sessions]
     if not ids:
         return {}
@@ -251,7 +254,7 @@ def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes
         MinutesVersion.objects.filter(
             minutes__session__council=council,
             minutes__session_id__in=ids,
-            minutes__status=Minutes.Status.PUBLISHED,
+            published_at__isnull=False,
         )
         .order_by("minutes_id", "number")
         .values_list(
@@ -260,12 +263,12 @@ def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes
             "number",
             "snapshot__items",
             "approved_on",
-            "minutes__published_at",
+            "published_at",
         )
     )
     latest: dict[int, tuple] = {}
     for session_id, *version in versions:
-        latest[session_id] = version  # the highest number wins
+        latest[session_id] = version  # the highest published number wins
     return {
         session_id: public_part(
             {"items": items or []},
@@ -280,14 +283,16 @@ def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes
 def minutes_published_list(
     *, council: Council, limit: int
 ) -> list[tuple[Session, datetime.datetime]]:
-    """The council's published minutes, newest publication first: (session, published_at)."""
+    """The council's minutes with a published version, newest publication first:
+    (session, when its latest published version was published)."""
     rows = (
-        Minutes.objects.filter(session__council=council, status=Minutes.Status.PUBLISHED)
-        .exclude(published_at__isnull=True)
+        Minutes.objects.filter(session__council=council)
+        .annotate(last_published=Max("versions__published_at"))
+        .filter(last_published__isnull=False)
         .select_related("session")
-        .order_by("-published_at", "-pk")[:limit]
+        .order_by("-last_published", "-pk")[:limit]
     )
-    return [(minutes.session, minutes.published_at) for minutes in rows]
+    return [(minutes.session, minutes.last_published) for minutes in rows]
 
 
 def calendar_sessions(*, council: Council) -> QuerySet[Session]:
@@ -305,14 +310,15 @@ def calendar_sessions(*, council: Council) -> QuerySet[Session]:
 
 
 def sessions_convened_list(*, council: Council, limit: int):
-    """Public sessions with the time of their first invitation (``convened_at``), newest
-    first: the "session convened" entries of the Atom feed."""
+    """Public sessions with the time of their first invitation (``convened_at``) and of
+    their latest one (``changed_at``: an amended invitation, the cancellation), newest
+    first: the "session convened" and "session cancelled" entries of the Atom feed."""
     first_invitation = (
         Invitation.objects.filter(session=OuterRef("pk")).order_by("revision").values("created")[:1]
     )
     return (
         public_sessions(council=council)
-        .annotate(convened_at=Subquery(first_invitation))
+        .annotate(convened_at=Subquery(first_invitation), changed_at=Max("invitations__created"))
         .filter(convened_at__isnull=False)
         .prefetch_related(_public_items())
         .order_by("-convened_at", "-pk")[:limit]

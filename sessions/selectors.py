@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -49,12 +51,16 @@ def sessions_open_for_proposals(*, council: Council) -> list[Session]:
     return [s for s in sessions_upcoming(council=council) if s.accepts_proposals]
 
 
-def session_previous_held(*, session: Session) -> Session | None:
-    """The council's latest held (or closed) session before this one."""
+def session_previous(*, session: Session) -> Session | None:
+    """The council's session immediately before this one by date and time, whatever
+    its term or status (cancelled sessions do not count): the one whose minutes this
+    session approves."""
     return (
         Session.objects.for_council(session.council)
-        .filter(status__in=[Session.Status.HELD, Session.Status.CLOSED])
+        .not_cancelled()
+        .exclude(pk=session.pk)
         .filter(Q(date__lt=session.date) | Q(date=session.date, start_time__lt=session.start_time))
+        .select_related("term")
         .order_by("-date", "-start_time")
         .first()
     )
@@ -219,12 +225,22 @@ def conclusions_without_item(*, minutes: Minutes) -> QuerySet[Conclusion]:
     )
 
 
-def minutes_sessions_for_approval(*, minutes: Minutes) -> QuerySet[Session]:
-    """Later sessions of the council at which the minutes can be approved."""
+#: statuses of a session at which minutes can be approved (once its day has come): not a
+#: draft, which has not been convened, and not a cancelled one, which never sat
+APPROVING_STATUSES = (Session.Status.CONVENED, Session.Status.HELD, Session.Status.CLOSED)
+
+
+def minutes_sessions_for_approval(
+    *, minutes: Minutes, today: datetime.date | None = None
+) -> QuerySet[Session]:
+    """Later sessions of the council at which the minutes can be approved: those that
+    have already sat (convened, held or closed, dated today or earlier), earliest first.
+    ``services.minutes_approve`` enforces the same rule."""
     session = minutes.session
+    today = today or timezone.localdate()
     return (
         Session.objects.for_council(session.council)
-        .not_cancelled()
+        .filter(status__in=APPROVING_STATUSES, date__lte=today)
         .filter(Q(date__gt=session.date) | Q(date=session.date, start_time__gt=session.start_time))
         .order_by("date", "start_time")
     )

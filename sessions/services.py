@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
@@ -74,12 +75,18 @@ def session_next_number(*, council: Council, term: Term | None) -> int:
     return (current or 0) + 1
 
 
-def _standing_titles(council: Council, previous: Session) -> tuple[str, str]:
+def _standing_titles(council: Council, previous: Session, session: Session) -> tuple[str, str]:
     with override(council.language):
-        return (
-            _("Approval of the minutes of session %(number)s") % {"number": previous.number},
-            _("Review of conclusions of earlier sessions"),
-        )
+        if previous.term is not None and previous.term_id != session.term_id:
+            minutes = _("Approval of the minutes of session %(number)s (%(term)s)") % {
+                "number": previous.number,
+                "term": previous.term.label,
+            }
+        else:
+            minutes = _("Approval of the minutes of session %(number)s") % {
+                "number": previous.number
+            }
+        return minutes, _("Review of conclusions of earlier sessions")
 
 
 @transaction.atomic
@@ -91,9 +98,9 @@ def session_create(*, council: Council, by, data: dict) -> Session:
     session.term = _term_for(council, session.date) if session.date else None
     session.number = number or session_next_number(council=council, term=session.term)
     _save(session, by)
-    previous = selectors.session_previous_held(session=session)
+    previous = selectors.session_previous(session=session)
     if previous is not None:
-        minutes_title, review_title = _standing_titles(council, previous)
+        minutes_title, review_title = _standing_titles(council, previous, session)
         AgendaItem.objects.create(
             session=session,
             position=1,
@@ -279,6 +286,7 @@ def invitation_snapshot(*, session: Session) -> dict:
         "proposal_deadline": session.effective_proposal_deadline.isoformat(),
         "agenda": [
             {
+                "id": item.pk,
                 "position": position,
                 "title": item.title,
                 "description": item.description,
@@ -301,27 +309,43 @@ CHANGE_FIELDS = ("date", "start_time", "end_time", "place", "online_url")
 
 
 def invitation_changes(old: dict, new: dict) -> list[dict]:
-    """What changed between two snapshots, for the "updated invitation" e-mail."""
+    """What changed between two snapshots, for the "updated invitation" e-mail.
+
+    Agenda items are matched by their id, so a renamed item is one change, not a new
+    item plus a removed one; snapshots stored before items carried ids match by title.
+    """
     changes = [
         {"field": field, "old": old.get(field, ""), "new": new.get(field, "")}
         for field in CHANGE_FIELDS
         if old.get(field, "") != new.get(field, "")
     ]
-    old_titles = [item["title"] for item in old.get("agenda", [])]
-    new_titles = [item["title"] for item in new.get("agenda", [])]
-    for title in new_titles:
-        if title not in old_titles:
-            changes.append({"field": "agenda_added", "old": "", "new": title})
-    for title in old_titles:
-        if title not in new_titles:
-            changes.append({"field": "agenda_removed", "old": title, "new": ""})
-    common_old = [t for t in old_titles if t in new_titles]
-    common_new = [t for t in new_titles if t in old_titles]
+    old_agenda = old.get("agenda", [])
+    new_agenda = new.get("agenda", [])
+    by_id = all("id" in item for item in [*old_agenda, *new_agenda])
+
+    def key(item: dict):
+        return item["id"] if by_id else item["title"]
+
+    old_items = {key(item): item for item in old_agenda}
+    new_items = {key(item): item for item in new_agenda}
+    for item in new_agenda:
+        if key(item) not in old_items:
+            changes.append({"field": "agenda_added", "old": "", "new": item["title"]})
+    for item in old_agenda:
+        if key(item) not in new_items:
+            changes.append({"field": "agenda_removed", "old": item["title"], "new": ""})
+    for item in new_agenda:
+        before = old_items.get(key(item))
+        if before and before["title"] != item["title"]:
+            changes.append(
+                {"field": "agenda_renamed", "old": before["title"], "new": item["title"]}
+            )
+    common_old = [key(item) for item in old_agenda if key(item) in new_items]
+    common_new = [key(item) for item in new_agenda if key(item) in old_items]
     if common_old != common_new:
         changes.append({"field": "agenda_order", "old": "", "new": ""})
-    old_items = {item["title"]: item for item in old.get("agenda", [])}
-    for item in new.get("agenda", []):
-        before = old_items.get(item["title"])
+    for item in new_agenda:
+        before = old_items.get(key(item))
         if before and (
             before.get("description") != item.get("description")
             or before.get("presenter") != item.get("presenter")
@@ -448,18 +472,31 @@ def invitation_send(
         if email not in existing
     ]
     bulk_create_with_history(new_invitees, Invitee, default_user=_user_or_none(by))
+    recipients_changed = bool(new_invitees)
     for email, invitee in existing.items():
         wanted = email in keep
         if invitee.is_active != wanted:
             invitee.is_active = wanted
             set_history_user(invitee, by)
             invitee.save(update_fields=["is_active"])
-    kind = (
-        Invitation.Kind.UPDATE
-        if Invitation.objects.filter(session=session).exists()
-        else Invitation.Kind.INVITATION
+            recipients_changed = True
+    latest = (
+        Invitation.objects.select_for_update()
+        .filter(session=session)
+        .defer("pdf")
+        .order_by("-revision")
+        .first()
     )
+    if latest is not None and latest.snapshot == invitation_snapshot(session=session):
+        # Nothing the invitation says has changed (a resubmitted form, for example; an
+        # added attachment or changed notes are changes): only recipients who have not had
+        # the latest revision get it.
+        return _invitation_send_latest_to_new(
+            session=session, by=by, latest=latest, recipients_changed=recipients_changed
+        )
+    kind = Invitation.Kind.UPDATE if latest is not None else Invitation.Kind.INVITATION
     invitation = _invitation_create(session=session, by=by, kind=kind, message=message)
+    invitation.queued = invitation.deliveries.count()
     if session.status != Session.Status.CONVENED:
         session.status = Session.Status.CONVENED
         session.save(update_fields=["status"])
@@ -471,10 +508,60 @@ def invitation_send(
         details={
             "revision": invitation.revision,
             "kind": invitation.kind,
-            "recipients": invitation.deliveries.count(),
+            "recipients": invitation.queued,
         },
     )
     return invitation
+
+
+def _invitation_send_latest_to_new(
+    *, session: Session, by, latest: Invitation, recipients_changed: bool
+) -> Invitation:
+    """Queue the latest revision for active invitees who have not had it yet.
+
+    Only the recipients changed (someone added, or only removed: then nothing is sent);
+    when not even they changed, refuse, so a resubmitted form sends nothing twice.
+    """
+    invitees = list(
+        Invitee.objects.filter(session=session, is_active=True)
+        .exclude(deliveries__invitation=latest)
+        .order_by("pk")
+    )
+    if not invitees and not recipients_changed:
+        raise ValidationError(
+            _(
+                "Nothing has changed since the last invitation (revision %(revision)s) and "
+                "every recipient already has it, so it was not sent again. Change the "
+                "session or its agenda first, or add recipients."
+            )
+            % {"revision": latest.revision}
+        )
+    latest.queued = len(invitees)
+    if not invitees:
+        return latest
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                council=session.council,
+                session=session,
+                invitation=latest,
+                invitee=invitee,
+                purpose=Delivery.Purpose.INVITATION,
+                key=f"inv:{latest.pk}:{invitee.pk}",
+                to_email=invitee.email,
+            )
+            for invitee in invitees
+        ]
+    )
+    _enqueue_invitation(latest.pk)
+    audit_record(
+        action=AuditEvent.Action.INVITATION_SENT,
+        by=by,
+        council=session.council,
+        obj=session,
+        details={"revision": latest.revision, "kind": latest.kind, "recipients": len(invitees)},
+    )
+    return latest
 
 
 @transaction.atomic
@@ -627,6 +714,8 @@ def attendance_remind(*, session: Session, by) -> int:
 def proposal_submit(
     *, session: Session, by, proposer: Person | None, data: dict, upload=None
 ) -> AgendaProposal:
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("The session was cancelled."))
     if not session.is_editable:
         raise ValidationError(_("This session is no longer open for agenda proposals."))
     if not session.accepts_proposals:
@@ -953,6 +1042,11 @@ def task_create(*, conclusion: Conclusion, by, data: dict) -> Task:
 
 def _check_task_owner(task: Task) -> None:
     errors = {}
+    session_date = task.conclusion.session.date
+    if task.due_date and task.due_date < session_date:
+        errors["due_date"] = _("The due date cannot be before the session (%(date)s).") % {
+            "date": date_format(session_date, "SHORT_DATE_FORMAT")
+        }
     if task.responsible_person and task.responsible_person.council_id != task.council_id:
         errors["responsible_person"] = _("Choose one of this council's records.")
     if (
@@ -1056,12 +1150,23 @@ def minutes_approve(*, minutes: Minutes, by, approved_at_session: Session, appro
 
     minutes = _require_draft_minutes(minutes)
     session = _fresh(minutes.session)
+    approved_at_session = Session.objects.get(pk=approved_at_session.pk)
+    today = timezone.localdate()
     errors = {}
     if approved_at_session.council_id != session.council_id:
         errors["approved_at_session"] = _("Choose a session of this council.")
     elif approved_at_session.starts_at <= session.starts_at:
         errors["approved_at_session"] = _("Minutes are approved at a later session.")
-    if approved_on < session.date:
+    elif (
+        approved_at_session.status not in selectors.APPROVING_STATUSES
+        or approved_at_session.date > today
+    ):
+        errors["approved_at_session"] = _(
+            "Minutes can only be approved at a session that has already been held."
+        )
+    if approved_on > today:
+        errors["approved_on"] = _("The approval date cannot be in the future.")
+    elif approved_on < session.date:
         errors["approved_on"] = _("The minutes cannot be approved before the session was held.")
     if not minutes.recorder_id:
         errors["recorder"] = _("Name the recorder before approving the minutes.")
@@ -1109,8 +1214,12 @@ def minutes_publish(*, minutes: Minutes, by) -> Minutes:
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if minutes.status != Minutes.Status.APPROVED:
         raise ValidationError(_("Only approved minutes can be published."))
+    now = timezone.now()
+    latest = minutes.versions.defer("pdf", "snapshot").order_by("-number").first()
+    latest.published_at = now
+    latest.save(update_fields=["published_at"])
     minutes.status = Minutes.Status.PUBLISHED
-    minutes.published_at = timezone.now()
+    minutes.published_at = now
     set_history_user(minutes, by)
     minutes.save(update_fields=["status", "published_at"])
     return minutes
@@ -1118,7 +1227,8 @@ def minutes_publish(*, minutes: Minutes, by) -> Minutes:
 
 @transaction.atomic
 def minutes_reopen(*, minutes: Minutes, by, reason: str) -> Minutes:
-    """Unfreeze approved minutes for a correction; the approved version stays viewable."""
+    """Unfreeze approved minutes for a correction; the approved version stays viewable, and
+    the public keeps seeing the latest published version until a correction is published."""
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if not minutes.is_frozen:
         raise ValidationError(_("The minutes are not approved."))

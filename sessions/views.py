@@ -451,8 +451,16 @@ class InvitationSendView(SessionFormView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if self.object is not None:
-            count = self.object.deliveries.count()
+        if self.object is not None and not self.object.queued:
+            messages.info(
+                self.request,
+                _(
+                    "Nothing has changed since the last invitation, so it was not sent "
+                    "again. The list of recipients was updated."
+                ),
+            )
+        elif self.object is not None:
+            count = self.object.queued  # this send only, not the revision's earlier ones
             messages.success(
                 self.request,
                 translation.ngettext(
@@ -714,6 +722,7 @@ class ProposalCreateView(SessionFormView):
         context = super().get_context_data(**kwargs)
         context["deadline"] = timezone.localtime(self.session.effective_proposal_deadline)
         context["closed"] = not self.session.accepts_proposals
+        context["cancelled"] = self.session.status == Session.Status.CANCELLED
         return context
 
     def perform(self, form):
@@ -850,7 +859,15 @@ class MinutesView(SessionMixin, TemplateView):
             context["items"] = selectors.minutes_items(minutes=minutes)
             context["loose_conclusions"] = selectors.conclusions_without_item(minutes=minutes)
             context["attendance"] = minutes.attendance.all()
-            context["versions"] = minutes.versions.defer("pdf", "snapshot").order_by("-number")
+            versions = list(
+                minutes.versions.defer("pdf", "snapshot")
+                .select_related("approved_at_session")
+                .order_by("-number")
+            )
+            context["versions"] = versions
+            # the version in force (the latest approved) and the one the public sees
+            context["official_version"] = versions[0] if versions else None
+            context["public_version"] = next((v for v in versions if v.published_at), None)
             if self.access.can_manage:
                 context["history"] = selectors.minutes_history(minutes=minutes)
         return context
@@ -1061,6 +1078,7 @@ class TaskCreateView(ConclusionMixin, CouncilFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["council"] = self.council
+        kwargs["session"] = self.session
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -1099,6 +1117,8 @@ class MinutesApproveView(MinutesMixin, CouncilFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["minutes"] = self.minutes
+        sessions = context["form"].fields["approved_at_session"].queryset
+        context["no_session_held"] = not sessions.exists()
         return context
 
     def perform(self, form):
@@ -1312,6 +1332,7 @@ class TaskEditView(CouncilFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["council"] = self.council
+        kwargs["session"] = self.object.conclusion.session
         return kwargs
 
     def get_context_data(self, **kwargs):

@@ -79,6 +79,7 @@ def publish_minutes(session, conclusions, *, summary="Povzetek razprave.", publi
             minutes=minutes, by=None, agenda_item=items[title], text=text, is_public=is_public
         )
     minutes.refresh_from_db()
+    published_at = timezone.now() if publish else None
     MinutesVersion.objects.create(
         minutes=minutes,
         number=1,
@@ -86,11 +87,12 @@ def publish_minutes(session, conclusions, *, summary="Povzetek razprave.", publi
         pdf=b"%PDF-1.7 minutes",
         pdf_sha256=hashlib.sha256(b"%PDF-1.7 minutes").hexdigest(),
         approved_on=session.date + datetime.timedelta(days=30),
+        published_at=published_at,
     )
     Minutes.objects.filter(pk=minutes.pk).update(
         status=Minutes.Status.PUBLISHED if publish else Minutes.Status.APPROVED,
         approved_on=session.date + datetime.timedelta(days=30),
-        published_at=timezone.now() if publish else None,
+        published_at=published_at,
     )
     Session.objects.filter(pk=session.pk).update(status=Session.Status.CLOSED)
     session.refresh_from_db()

@@ -128,7 +128,7 @@ def test_report_lines_name_the_correction_and_the_size(client, public_council):
     assert f'<a class="fw-semibold" href="{page}">Poročilo o delu 2023 in plan dela 2024</a>' in (
         content
     )
-    assert "Sprejeto 9. april 2024, različica 2" in content
+    assert "Sprejeto 9. aprila 2024, različica 2" in content
     assert (
         f'<a href="{pdf}">PDF<span class="visually-hidden"> poročila za leto 2023</span></a>'
         " (2,0\xa0KB)" in content

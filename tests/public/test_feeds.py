@@ -155,7 +155,7 @@ def test_atom_feed_has_the_expected_entries(atom, world):
     report = absolute(url("report", council, year=2023))
     assert ids == {
         f"{session}#convened",
-        f"{cancelled}#convened",
+        f"{cancelled}#cancelled",  # a cancellation is an entry of its own
         f"{held}#minutes",
         f"{report}#revision-1",
     }
@@ -188,3 +188,57 @@ def test_atom_feed_has_nothing_that_is_not_public(atom):
     assert "SKRITO" not in content
     assert "zasebno.test" not in content
     assert "meet.example.test" not in content
+
+
+def _minutes_entry(client, council, session):
+    root = ET.fromstring(client.get(url("feed", council)).content)
+    guid = f"{absolute(url('session', council, pk=session.pk))}#minutes"
+    return [e for e in root.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}id") == guid]
+
+
+def test_atom_feed_keeps_published_minutes_while_they_are_reopened(client, world):
+    from sessions import services
+    from sessions.models import Minutes, MinutesVersion, Person
+
+    council, held = world["council"], world["held"]
+    first = MinutesVersion.objects.get(minutes__session=held)
+    services.minutes_reopen(minutes=held.minutes, by=None, reason="Popravek.")
+
+    (entry,) = _minutes_entry(client, council, held)
+    assert datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == first.published_at
+
+    chair = Person.objects.filter(council=council).first()
+    Minutes.objects.filter(session=held).update(chair=chair, recorder=chair)
+    minutes = Minutes.objects.get(session=held)
+    approving = world["held_draft_minutes"]
+    services.minutes_approve(
+        minutes=minutes, by=None, approved_at_session=approving, approved_on=approving.date
+    )
+    services.minutes_publish(minutes=minutes, by=None)
+    second = MinutesVersion.objects.get(minutes__session=held, number=2)
+
+    (entry,) = _minutes_entry(client, council, held)
+    assert second.published_at > first.published_at
+    assert datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == second.published_at
+
+
+def test_atom_feed_has_no_minutes_that_were_never_published(client, world):
+    from sessions.models import Minutes, MinutesVersion
+
+    council, held = world["council"], world["held"]
+    MinutesVersion.objects.filter(minutes__session=held).update(published_at=None)
+    Minutes.objects.filter(session=held).update(status=Minutes.Status.APPROVED, published_at=None)
+
+    assert _minutes_entry(client, council, held) == []
+
+
+def test_a_cancellation_is_a_new_entry_dated_when_it_was_sent(client, world):
+    """Feed readers show an entry with a new id as news: a cancellation gets one, dated by
+    the cancellation, not the first invitation."""
+    council, cancelled = world["council"], world["cancelled"]
+    root = ET.fromstring(client.get(url("feed", council)).content)
+    guid = f"{absolute(url('session', council, pk=cancelled.pk))}#cancelled"
+    [entry] = [e for e in root.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}id") == guid]
+
+    latest = cancelled.invitations.order_by("-created").first().created
+    assert datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == latest

@@ -98,8 +98,18 @@ def _prepare() -> list[str]:
     )
     upcoming = Session.objects.filter(council=ptuj, status=Session.Status.DRAFT).earliest("date")
     AgendaItem.objects.create(session=upcoming, position=99, title="SKRITA TOČKA OSNUTKA SEJE")
+    # Minutes are approved at a session that has sat: one held today, after the last one.
+    in_term = Session.objects.filter(council=ptuj, term=last.term)
+    approving = Session.objects.create(
+        council=ptuj,
+        term=last.term,
+        number=max(in_term.values_list("number", flat=True)) + 1,
+        date=timezone.localdate(),
+        start_time=datetime.time(17, 0),
+        status=Session.Status.HELD,
+    )
     session_services.minutes_approve(
-        minutes=minutes, by=None, approved_at_session=upcoming, approved_on=timezone.localdate()
+        minutes=minutes, by=None, approved_at_session=approving, approved_on=approving.date
     )
     session_services.minutes_publish(minutes=minutes, by=None)
 

@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from councils.models import Council
+from councils.models import Council, Person
 from sessions import services as session_services
-from sessions.models import Minutes
+from sessions.models import Minutes, MinutesVersion
 
 from ..factories import CouncilFactory, MunicipalityFactory
 from .conftest import PDF
@@ -284,8 +284,68 @@ def test_session_with_draft_minutes_shows_no_conclusions(client, world):
     assert "SKRITO" not in content
 
 
-def test_reopened_minutes_are_public_no_more(client, world):
+def _correct(held, approving, text_after):
+    """Re-open the published minutes of ``held``, change its public conclusion, approve
+    the correction at ``approving`` (version 2); not published."""
+    minutes = held.minutes
+    session_services.minutes_reopen(minutes=minutes, by=None, reason="Popravek sklepa.")
+    chair = Person.objects.filter(council=held.council).first()
+    Minutes.objects.filter(pk=minutes.pk).update(chair=chair, recorder=chair)
+    conclusion = held.conclusions.get(text="Sklep o prometni varnosti.")
+    session_services.conclusion_update(
+        conclusion=conclusion, by=None, text=text_after, is_public=True
+    )
+    minutes.refresh_from_db()
+    session_services.minutes_approve(
+        minutes=minutes, by=None, approved_at_session=approving, approved_on=approving.date
+    )
+    return minutes
+
+
+def test_reopened_minutes_keep_their_published_version_public(client, world):
     council, held = world["council"], world["held"]
+    session_services.minutes_reopen(minutes=held.minutes, by=None, reason="Popravek.")
+
+    response = client.get(url("session", council, pk=held.pk))
+    page = text(client.get(url("council", council)))
+
+    minutes = response.context["public_minutes"]
+    assert minutes.version == 1
+    assert [c.text for c in minutes.conclusions] == ["Sklep o prometni varnosti."]
+    assert "Sklep o prometni varnosti." in text(response)
+    assert "SKRITO" not in text(response)
+    assert "Sklep o prometni varnosti." in page
+    assert "SKRITO" not in page
+
+
+def test_corrected_minutes_become_public_only_when_published(client, world):
+    council, held = world["council"], world["held"]
+    minutes = _correct(held, world["held_draft_minutes"], "Popravljen sklep o prometu.")
+
+    approved = client.get(url("session", council, pk=held.pk))
+
+    assert approved.context["public_minutes"].version == 1
+    assert "Sklep o prometni varnosti." in text(approved)
+    assert "Popravljen sklep o prometu." not in text(approved)
+    assert "Popravljen sklep o prometu." not in text(client.get(url("council", council)))
+
+    session_services.minutes_publish(minutes=minutes, by=None)
+    published = client.get(url("session", council, pk=held.pk))
+    page = text(client.get(url("council", council)))
+
+    assert published.context["public_minutes"].version == 2
+    assert "Popravljen sklep o prometu." in text(published)
+    assert "Različica 2." in text(published)
+    assert "Sklep o prometni varnosti." not in text(published)
+    assert "Popravljen sklep o prometu." in page
+    assert "Sklep o prometni varnosti." not in page
+    assert "SKRITO" not in text(published) + page
+
+
+def test_reopened_minutes_that_were_never_published_are_not_public(client, world):
+    council, held = world["council"], world["held"]
+    MinutesVersion.objects.filter(minutes__session=held).update(published_at=None)
+    Minutes.objects.filter(session=held).update(status=Minutes.Status.APPROVED, published_at=None)
     session_services.minutes_reopen(minutes=held.minutes, by=None, reason="Popravek.")
 
     response = client.get(url("session", council, pk=held.pk))
@@ -297,6 +357,7 @@ def test_reopened_minutes_are_public_no_more(client, world):
 
 def test_approved_but_unpublished_minutes_are_not_public(client, world):
     held = world["held"]
+    MinutesVersion.objects.filter(minutes__session=held).update(published_at=None)
     Minutes.objects.filter(session=held).update(status=Minutes.Status.APPROVED)
 
     content = text(client.get(url("session", world["council"], pk=held.pk)))

@@ -27,9 +27,10 @@ def sittings(council, members):
     following = Session.objects.create(
         council=council,
         number=5,
-        date=timezone.localdate() + datetime.timedelta(days=10),
+        date=timezone.localdate() - datetime.timedelta(days=5),
         start_time=datetime.time(13, 0),
         place="Mestna hiša",
+        status=Session.Status.HELD,
     )
     return held, following
 

@@ -78,6 +78,9 @@ def test_invitation_ics_uid_stable_and_sequence_increases_over_resends(convened,
 
 def test_invitation_ics_cancellation_has_method_cancel_and_status_cancelled(convened, secretary):
     send(convened, secretary)
+    services.session_update(
+        session=convened, by=secretary, data={"start_time": datetime.time(16, 0)}
+    )
     send(convened, secretary)
     services.session_cancel(session=convened, by=secretary, reason="Premalo prijav")
     cancellation = Invitation.objects.get(session=convened, kind=Invitation.Kind.CANCELLATION)

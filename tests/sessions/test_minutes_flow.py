@@ -39,7 +39,20 @@ def held(council, secretary, members):
     return session
 
 
-def test_minutes_numbering_pdf_and_freezing(council, secretary, members, held, upcoming):
+@pytest.fixture
+def following(council, held):
+    """The next session, held two days ago: the minutes of ``held`` are approved there."""
+    return Session.objects.create(
+        council=council,
+        number=4,
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        start_time=datetime.time(17, 0),
+        place="Mestna hiša",
+        status=Session.Status.HELD,
+    )
+
+
+def test_minutes_numbering_pdf_and_freezing(council, secretary, members, held, following):
     minutes = services.minutes_start(session=held, by=secretary)
     assert minutes.attendance.count() == 3  # standing members with e-mail of that day
     item = held.agenda_items.get(position=1)
@@ -60,7 +73,7 @@ def test_minutes_numbering_pdf_and_freezing(council, secretary, members, held, u
     minutes.recorder = members[1].person
     minutes.save()
     services.minutes_approve(
-        minutes=minutes, by=secretary, approved_at_session=upcoming, approved_on=upcoming.date
+        minutes=minutes, by=secretary, approved_at_session=following, approved_on=following.date
     )
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.APPROVED

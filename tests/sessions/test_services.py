@@ -8,10 +8,11 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from councils.models import Person
 from sessions import selectors, services
+from sessions.emails import change_lines
 from sessions.models import (
     AgendaItem,
     AgendaProposal,
@@ -132,12 +133,50 @@ def test_session_create_invalid_data_saves_nothing(council, secretary):
     assert errors == {"start_time": ["This clashes with 1. session (17:00–19:00)."]}
 
 
-def test_session_create_no_standing_items_without_an_earlier_held_session(council, secretary):
-    make_session(council, date=D(2024, 1, 10), number=1, status=Session.Status.CONVENED)
+def test_session_create_no_standing_items_without_an_earlier_session(council, secretary):
     make_session(council, date=D(2024, 2, 10), number=2, status=Session.Status.CANCELLED)
     make_session(council, date=D(2024, 6, 10), number=3, status=Session.Status.HELD)  # later
     session = create(council, secretary, D(2024, 3, 10))
     assert titles(session) == []
+
+
+def test_session_create_minutes_item_names_the_session_just_before_even_if_not_held(
+    council, secretary
+):
+    TermFactory(council=council, start_date=D(2026, 12, 1), end_date=D(2030, 11, 30))
+    make_session(
+        council,
+        date=D(2026, 11, 18),
+        number=6,
+        status=Session.Status.HELD,
+        term=council.terms.get(start_date=D(2022, 12, 1)),
+    )
+    first_of_new_term = create(council, secretary, D(2026, 12, 14))
+    assert (first_of_new_term.number, titles(first_of_new_term)[0]) == (
+        1,
+        "Potrditev zapisnika 6. seje (2022–2026)",
+    )
+    make_session(council, date=D(2026, 12, 20), number=2, status=Session.Status.CANCELLED)
+    session = create(council, secretary, D(2027, 1, 18))
+    assert titles(session) == [
+        "Potrditev zapisnika 1. seje",
+        "Pregled izvrševanja sklepov preteklih sej",
+    ]
+
+
+def test_session_create_minutes_item_names_the_term_of_the_session_before(council, secretary):
+    council.language = "en"
+    council.save()
+    TermFactory(council=council, start_date=D(2026, 12, 1), end_date=D(2030, 11, 30))
+    make_session(
+        council,
+        date=D(2026, 11, 18),
+        number=6,
+        status=Session.Status.HELD,
+        term=council.terms.get(start_date=D(2022, 12, 1)),
+    )
+    session = create(council, secretary, D(2026, 12, 14))
+    assert titles(session)[0] == "Approval of the minutes of session 6 (2022–2026)"
 
 
 def test_session_create_standing_items_after_an_earlier_held_session(council, secretary):
@@ -434,6 +473,31 @@ def test_invitation_send_changes_list_added_and_removed_items(
     ]
 
 
+def test_invitation_send_changes_list_a_renamed_item_as_renamed(
+    council, secretary, members, upcoming, django_capture_on_commit_callbacks
+):
+    send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    item = upcoming.agenda_items.get(position=2)
+    services.agenda_item_update(item=item, by=secretary, data={"title": "Varne šolske poti"})
+    second = send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    assert second.changes == [
+        {"field": "agenda_renamed", "old": "Varnost šolskih poti", "new": "Varne šolske poti"}
+    ]
+    with translation.override("sl"):
+        assert change_lines(second.changes) == [
+            "Preimenovana točka dnevnega reda: Varnost šolskih poti → Varne šolske poti"
+        ]
+
+
+def test_invitation_changes_snapshots_without_item_ids_match_by_title():
+    old = {"agenda": [{"title": "A"}, {"title": "B"}]}
+    new = {"agenda": [{"id": 1, "title": "A"}, {"id": 2, "title": "B2"}]}
+    assert services.invitation_changes(old, new) == [
+        {"field": "agenda_added", "old": "", "new": "B2"},
+        {"field": "agenda_removed", "old": "B", "new": ""},
+    ]
+
+
 def test_invitation_send_changes_list_the_new_order(
     council, secretary, members, upcoming, django_capture_on_commit_callbacks
 ):
@@ -451,8 +515,89 @@ def test_invitation_send_third_has_sequence_two_and_changes_since_the_second(
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
     services.session_update(session=upcoming, by=secretary, data={"start_time": T(16, 0)})
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    services.session_update(session=upcoming, by=secretary, data={"place": "Dom krajanov"})
     third = send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
-    assert (third.revision, third.kind, third.sequence, third.changes) == (3, "update", 2, [])
+    assert (third.revision, third.kind, third.sequence, third.changes) == (
+        3,
+        "update",
+        2,
+        [{"field": "place", "old": "Mestna hiša, sejna soba", "new": "Dom krajanov"}],
+    )
+
+
+def move(session, by, place: str) -> None:
+    """A change an updated invitation reports (without one, nothing is sent again)."""
+    services.session_update(session=session, by=by, data={"place": place})
+
+
+UNCHANGED = (
+    "Nothing has changed since the last invitation (revision 2) and every recipient "
+    "already has it, so it was not sent again. Change the session or its agenda first, "
+    "or add recipients."
+)
+
+
+def test_invitation_send_resubmitted_update_without_changes_is_refused(
+    council, secretary, members, upcoming, smtp_server, django_capture_on_commit_callbacks
+):
+    send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    services.session_update(session=upcoming, by=secretary, data={"place": "Dom krajanov"})
+    send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    smtp_server.clear()
+    errors = raises_unchanged(
+        lambda: send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    )
+    assert errors == {"": [UNCHANGED]}
+    assert list(Invitation.objects.filter(session=upcoming).values_list("revision", flat=True)) == [
+        1,
+        2,
+    ]
+    assert recipients(smtp_server) == []
+
+
+def test_invitation_send_after_a_change_the_change_list_does_not_name_goes_to_all(
+    council, secretary, members, upcoming, smtp_server, django_capture_on_commit_callbacks
+):
+    """Anything the invitation says counts (here the notes), not only what its change
+    list names: the updated invitation goes out to everyone."""
+    send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    smtp_server.clear()
+    services.session_update(
+        session=upcoming, by=secretary, data={"notes": "Prosimo, prinesite gradivo."}
+    )
+    second = send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+
+    assert (second.revision, second.kind, second.changes) == (2, "update", [])
+    assert second.snapshot["notes"] == "Prosimo, prinesite gradivo."
+    assert recipients(smtp_server) == ALL_THREE
+
+
+def test_invitation_send_without_changes_goes_to_added_recipients_only(
+    council, secretary, members, upcoming, smtp_server, django_capture_on_commit_callbacks
+):
+    first = send_invitation(
+        upcoming, secretary, django_capture_on_commit_callbacks, memberships=members[:2]
+    )
+    smtp_server.clear()
+    again = send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    assert again.pk == first.pk  # no new revision: the content is the same
+    assert again.queued == 1
+    assert recipients(smtp_server) == ["tjasa@example.test"]
+    assert Invitation.objects.filter(session=upcoming).count() == 1
+    assert sorted(first.deliveries.values_list("to_email", flat=True)) == ALL_THREE
+
+
+def test_invitation_send_without_changes_only_removing_recipients_sends_nothing(
+    council, secretary, members, upcoming, smtp_server, django_capture_on_commit_callbacks
+):
+    first = send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
+    smtp_server.clear()
+    again = send_invitation(
+        upcoming, secretary, django_capture_on_commit_callbacks, memberships=members[:2]
+    )
+    assert (again.pk, again.queued) == (first.pk, 0)
+    assert recipients(smtp_server) == []
+    assert invitee(upcoming, "tjasa@example.test").is_active is False
 
 
 def test_invitation_send_deactivated_recipients_do_not_get_the_next_revision(
@@ -461,6 +606,7 @@ def test_invitation_send_deactivated_recipients_do_not_get_the_next_revision(
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
     assert recipients(smtp_server) == ALL_THREE
     smtp_server.clear()
+    services.session_update(session=upcoming, by=secretary, data={"place": "Dom krajanov"})
     second = send_invitation(
         upcoming, secretary, django_capture_on_commit_callbacks, memberships=members[:2]
     )
@@ -472,7 +618,8 @@ def test_invitation_send_deactivated_recipients_do_not_get_the_next_revision(
     assert invitee(upcoming, "tjasa@example.test").is_active is False
     smtp_server.clear()
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
-    assert recipients(smtp_server) == ALL_THREE  # invited again: active again
+    # Invited again: active again, and gets the revision she missed (nobody else does).
+    assert recipients(smtp_server) == ["tjasa@example.test"]
     assert invitee(upcoming, "tjasa@example.test").is_active is True
 
 
@@ -488,9 +635,11 @@ def test_invitation_send_keeps_a_members_substitute_and_drops_it_with_the_member
             substitute={"name": "Janez Novak", "email": "janez@example.test"},
         )
     smtp_server.clear()
+    move(upcoming, secretary, "Dom krajanov")
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
     assert recipients(smtp_server) == [*ALL_THREE[:1], "janez@example.test", *ALL_THREE[1:]]
     smtp_server.clear()
+    move(upcoming, secretary, "Mestna hiša")
     send_invitation(
         upcoming,
         secretary,
@@ -517,6 +666,7 @@ def test_invitation_send_does_not_bring_back_a_withdrawn_substitute(
         substitute={"name": "Mojca Kos", "email": "mojca@example.test"},
     )
     smtp_server.clear()
+    move(upcoming, secretary, "Dom krajanov")
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
     # Janez was replaced by Mojca: he must not get the updated invitation.
     assert recipients(smtp_server) == [
@@ -528,6 +678,7 @@ def test_invitation_send_does_not_bring_back_a_withdrawn_substitute(
     assert invitee(upcoming, "janez@example.test").is_active is False
     services.rsvp_record(invitee=simona, response="attending")
     smtp_server.clear()
+    move(upcoming, secretary, "Mestna hiša")
     send_invitation(upcoming, secretary, django_capture_on_commit_callbacks)
     # Simona now attends herself: neither substitute is invited any more.
     assert recipients(smtp_server) == ALL_THREE
@@ -556,6 +707,7 @@ def test_rsvp_record_a_substitute_cannot_name_another_substitute(council, secret
             "or answer that you are excused."
         ]
     }
+    move(session, secretary, "Dom krajanov")
     services.invitation_send(session=session, by=secretary, memberships=members)
     assert invitee(session, "janez@example.test").is_active is True
 
@@ -845,6 +997,12 @@ def test_proposal_submit_after_the_default_deadline_names_it(council, member, pr
 
 def test_proposal_submit_to_a_cancelled_session_is_refused(council, member, proposer):
     session = make_session(council, days=14, status=Session.Status.CANCELLED)
+    errors = raises_unchanged(lambda: submit(session, member, proposer))
+    assert errors == {"": ["The session was cancelled."]}
+
+
+def test_proposal_submit_to_a_held_session_is_refused(council, member, proposer):
+    session = make_session(council, days=-3, status=Session.Status.HELD)
     errors = raises_unchanged(lambda: submit(session, member, proposer))
     assert errors == {"": ["This session is no longer open for agenda proposals."]}
 

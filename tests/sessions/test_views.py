@@ -393,6 +393,55 @@ def test_invitation_send_view_without_recipients_is_an_error(en_client, council,
     assert not Invitation.objects.exists()
 
 
+def test_invitation_send_view_resubmitted_after_an_update_sends_nothing(
+    en_client,
+    council,
+    secretary,
+    members,
+    upcoming,
+    django_capture_on_commit_callbacks,
+    smtp_server,
+):
+    form = {"memberships": [m.pk for m in members], "guests": "", "message": "Prosim."}
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(u("invitation_send", council, pk=upcoming.pk), form)
+    services.session_update(session=upcoming, by=secretary, data={"place": "Dom krajanov"})
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(u("invitation_send", council, pk=upcoming.pk), form)
+    smtp_server.messages.clear()
+    before = row_counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = en_client.post(u("invitation_send", council, pk=upcoming.pk), form)  # Back
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Nothing has changed since the last invitation (revision 2) and every recipient "
+        "already has it, so it was not sent again. Change the session or its agenda first, "
+        "or add recipients."
+    ]
+    assert response.context["form"]["message"].value() == "Prosim."
+    assert row_counts() == before
+    assert smtp_server.messages == []
+    assert list(Invitation.objects.values_list("revision", flat=True).order_by("revision")) == [
+        1,
+        2,
+    ]
+
+
+def test_invitation_send_view_an_added_recipient_alone_gets_the_unchanged_invitation(
+    en_client, council, members, upcoming, django_capture_on_commit_callbacks, smtp_server
+):
+    form = {"memberships": [members[0].pk], "guests": "", "message": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(u("invitation_send", council, pk=upcoming.pk), form, follow=True)
+    smtp_server.messages.clear()
+    form["memberships"].append(members[1].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = en_client.post(u("invitation_send", council, pk=upcoming.pk), form, follow=True)
+    assert messages_of(response) == ["The invitation is being sent to 1 recipient."]
+    assert [str(m["To"]) for m in smtp_server.messages] == ["simona@example.test"]
+    assert Invitation.objects.get().revision == 1
+
+
 # Proposals -------------------------------------------------------------------------
 
 
@@ -454,6 +503,33 @@ def test_proposal_create_view_after_the_deadline_saves_nothing(member_client, co
     ]
     assert not AgendaProposal.objects.exists()
     assert not Attachment.objects.exists()
+
+
+def test_proposal_create_view_for_a_cancelled_session_says_so_without_a_form(
+    member_client, council, secretary, upcoming
+):
+    services.session_cancel(session=upcoming, by=secretary, reason="Premalo prijav")
+    response = member_client.get(u("proposal_create", council, pk=upcoming.pk))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The session was cancelled." in page
+    assert "closed on" not in page and "accepted until" not in page
+    assert 'name="title"' not in page
+    before = row_counts()
+    response = member_client.post(
+        u("proposal_create", council, pk=upcoming.pk), {"title": "Predlog", "rationale": "R"}
+    )
+    assert response.context["form"].non_field_errors() == ["The session was cancelled."]
+    assert row_counts() == before
+
+
+def test_proposal_create_view_for_a_cancelled_session_in_slovenian(
+    client, member, council, secretary, upcoming
+):
+    services.session_cancel(session=upcoming, by=secretary, reason="Premalo prijav")
+    client.force_login(member)
+    response = client.get(u("proposal_create", council, pk=upcoming.pk))
+    assert "Seja je odpovedana." in response.content.decode()
 
 
 @pytest.fixture
