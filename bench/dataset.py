@@ -656,6 +656,7 @@ def _minutes(state: _State, *, render_pdfs: bool) -> None:
                 pdf_sha256=digest,
                 approved_on=m.approved_on,
                 approved_at_session=approvals[m.session_id],
+                published_at=m.published_at,  # as minutes_publish stamps the version
             )
             for m in published
         ],

@@ -34,7 +34,7 @@ DATABASE = "sosvet_bench_national"
 PG_ADMIN_DSN = "dbname=postgres user=postgres host=127.0.0.1 port=5432"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 #: bump when bench/dataset.py seeds different data: a stored dataset is then re-seeded
-DATASET_VERSION = 1
+DATASET_VERSION = 2
 
 MINIMAL_PATH = "/__bench__/minimal/"
 

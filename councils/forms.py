@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -109,10 +111,22 @@ class OrganisationForm(CrispyMixin, forms.ModelForm):
         fields = ["name", "short_name", "kind", "website"]
 
 
+#: a phone number as people write it: digits, spaces and + - / ( ) . — at least six digits
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()/.-]+$")
+
+
 class PersonForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["title", "first_name", "last_name", "function", "email", "phone"]
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if phone and (not PHONE_CHARACTERS.match(phone) or sum(c.isdigit() for c in phone) < 6):
+            raise forms.ValidationError(
+                _("Enter a phone number: digits, spaces and + - / ( ), e.g. +386 2 748 29 00.")
+            )
+        return phone
 
 
 class MembershipForm(CrispyMixin, forms.ModelForm):

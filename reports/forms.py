@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from councils.forms import CrispyMixin, DateInput
@@ -264,7 +265,9 @@ class ReportAdoptForm(CrispyMixin, forms.Form):
         field.queryset = selectors.sessions_for_adoption(
             council=council, year=year, today=timezone.localdate()
         )
-        field.label_from_instance = lambda s: f"{s.ordinal_label}, {s.date:%d. %m. %Y}"
+        field.label_from_instance = lambda s: (
+            f"{s.ordinal_label}, {date_format(s.date, 'SHORT_DATE_FORMAT')}"
+        )
 
 
 class ReportReopenForm(CrispyMixin, forms.Form):

@@ -94,6 +94,9 @@ def _invitation_context(delivery: Delivery) -> dict:
         "is_cancellation": invitation.kind == Invitation.Kind.CANCELLATION,
         "is_update": invitation.kind == Invitation.Kind.UPDATE,
         "is_substitute": invitee.kind == Invitee.Kind.SUBSTITUTE,
+        # The session page and the proposal form need a sign-in: only for those who have
+        # an account (a guest answers through the links above, which need none).
+        "can_sign_in": invitee.person is not None and invitee.person.user_id is not None,
     }
 
 

@@ -409,7 +409,7 @@ class MinutesApproveForm(CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["approved_at_session"].queryset = sessions
         self.fields["approved_at_session"].label_from_instance = lambda s: (
-            f"{s.ordinal_label}, {s.date:%d. %m. %Y}"
+            f"{s.ordinal_label}, {date_format(s.date, 'SHORT_DATE_FORMAT')}"
         )
 
     def clean_approved_on(self):
@@ -459,7 +459,7 @@ class TaskFilterForm(forms.Form):
         self.fields["person"].queryset = Person.objects.for_council(council)
         self.fields["session"].queryset = Session.objects.for_council(council).order_by("-date")
         self.fields["session"].label_from_instance = lambda s: (
-            f"{s.ordinal_label}, {s.date:%d. %m. %Y}"
+            f"{s.ordinal_label}, {date_format(s.date, 'SHORT_DATE_FORMAT')}"
         )
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):

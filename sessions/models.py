@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -95,7 +96,7 @@ class Session(models.Model):
     def __str__(self) -> str:
         return _("Session %(number)s, %(date)s") % {
             "number": self.number,
-            "date": self.date.strftime("%d. %m. %Y"),
+            "date": date_format(self.date, "SHORT_DATE_FORMAT"),
         }
 
     def get_absolute_url(self) -> str:

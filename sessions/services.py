@@ -725,7 +725,24 @@ def proposal_submit(
                 "Proposals for this session closed on %(date)s at %(time)s. "
                 "Ask the secretary to put your item on a later session."
             )
-            % {"date": deadline.strftime("%d. %m. %Y"), "time": deadline.strftime("%H:%M")}
+            % {
+                "date": date_format(deadline.date(), "SHORT_DATE_FORMAT"),
+                "time": deadline.strftime("%H:%M"),
+            }
+        )
+    title = " ".join(str(data.get("title", "")).split())
+    pending = AgendaProposal.objects.filter(
+        session=session, submitted_by=by, status=AgendaProposal.Status.SUBMITTED
+    ).values_list("title", flat=True)
+    if title and any(" ".join(t.split()).casefold() == title.casefold() for t in pending):
+        # The same form sent again (the browser's Back button, say): one proposal is enough.
+        raise ValidationError(
+            {
+                "title": _(
+                    "You have already proposed this item for this session; it is waiting "
+                    "for the secretary's decision."
+                )
+            }
         )
     proposal = AgendaProposal(
         council=session.council,

@@ -57,7 +57,13 @@ def process_due(*, invitation_id: int | None = None, now: datetime.datetime | No
         if not claimed:
             continue  # another worker has it
         delivery = Delivery.objects.select_related(
-            "council", "invitation", "invitation__session", "invitee", "session", "proposal", "task"
+            "council",
+            "invitation",
+            "invitation__session",
+            "invitee__person",
+            "session",
+            "proposal",
+            "task",
         ).get(pk=pk)
         if delivery.invitation_id and delivery.invitation.pdf is None:
             ensure_invitation_documents(delivery.invitation_id)

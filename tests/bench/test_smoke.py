@@ -38,6 +38,7 @@ def test_seed_a_tiny_national_dataset(seeded):
         assert Session.objects.filter(council=council, status="convened", date__gt=TODAY).exists()
         assert Minutes.objects.filter(session__council=council, status="published").exists()
     assert MinutesVersion.objects.count() == Minutes.objects.filter(status="published").count()
+    assert not MinutesVersion.objects.filter(published_at__isnull=True).exists()  # public
     # Every full year has a published report whose snapshot carries the indicator annex.
     revisions = ReportRevision.objects.filter(published_at__isnull=False)
     assert revisions.count() == 2

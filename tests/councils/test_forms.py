@@ -605,3 +605,32 @@ def test_write_page_is_slovenian_by_default(client, secretary, council, person):
     assert response.status_code == 200
     assert response["Content-Language"] == "sl"
     assert Membership.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("+386 2 748 29 00", "+386 2 748 29 00"),
+        ("02/748-29-00", "02/748-29-00"),
+        ("  041  123 456 ", "041 123 456"),
+        ("(02) 748.29.00", "(02) 748.29.00"),
+        ("", ""),
+    ],
+)
+def test_person_form_takes_a_phone_number_as_people_write_it(typed, kept):
+    from councils.forms import PersonForm
+
+    form = PersonForm(data={"first_name": "Ana", "last_name": "Kos", "phone": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == kept
+
+
+@pytest.mark.parametrize("typed", ["abc xyz", "12345", "041 123 456 ext. 5", "+386 2 748 29 00 x"])
+def test_person_form_refuses_what_is_not_a_phone_number(typed):
+    from councils.forms import PersonForm
+
+    form = PersonForm(data={"first_name": "Ana", "last_name": "Kos", "phone": typed})
+    assert not form.is_valid()
+    assert form.errors["phone"] == [
+        "Enter a phone number: digits, spaces and + - / ( ), e.g. +386 2 748 29 00."
+    ]

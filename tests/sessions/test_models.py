@@ -282,7 +282,7 @@ def test_session_is_past_exactly_at_the_start(council):
 
 def test_session_str_and_ordinal_label(council):
     session = make_session(council, date=D(2025, 5, 2), number=7)
-    assert str(session) == "Session 7, 02. 05. 2025"
+    assert str(session) == "Session 7, 02/05/2025"
     assert session.ordinal_label == "7. session"
 
 

@@ -955,6 +955,33 @@ def submit(session, member, proposer, **kwargs) -> AgendaProposal:
     )
 
 
+def short_date(day) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def test_proposal_submitted_twice_is_stored_once(council, member, proposer, upcoming):
+    """The same proposal sent again (the browser's Back button) is refused next to its
+    title; a different one, or the same after a decision, is welcome."""
+    first = submit(upcoming, member, proposer)
+    errors = raises_unchanged(
+        lambda: services.proposal_submit(
+            session=upcoming,
+            by=member,
+            proposer=proposer,
+            data={"title": "  " + first.title.upper() + " ", "rationale": "znova"},
+        )
+    )
+    assert errors == {
+        "title": [
+            "You have already proposed this item for this session; it is waiting for the "
+            "secretary's decision."
+        ]
+    }
+    assert AgendaProposal.objects.filter(session=upcoming).count() == 1
+
+
 def test_proposal_submit_before_the_deadline_is_stored(council, member, proposer, upcoming):
     proposal = submit(upcoming, member, proposer, upload=upload("skica.pdf", pdf_bytes()))
     assert (proposal.status, proposal.council, proposal.session) == (
@@ -975,7 +1002,7 @@ def test_proposal_submit_after_the_deadline_is_refused(council, member, proposer
     )
     assert errors == {
         "": [
-            f"Proposals for this session closed on {yesterday:%d. %m. %Y} at 12:30. "
+            f"Proposals for this session closed on {short_date(yesterday)} at 12:30. "
             "Ask the secretary to put your item on a later session."
         ]
     }
@@ -989,7 +1016,7 @@ def test_proposal_submit_after_the_default_deadline_names_it(council, member, pr
     errors = raises_unchanged(lambda: submit(session, member, proposer))
     assert errors == {
         "": [
-            f"Proposals for this session closed on {deadline:%d. %m. %Y} at 18:15. "
+            f"Proposals for this session closed on {short_date(deadline.date())} at 18:15. "
             "Ask the secretary to put your item on a later session."
         ]
     }
@@ -1182,3 +1209,36 @@ def test_delivery_resend_while_sending_is_refused(convened, secretary):
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENDING)
     errors = raises_unchanged(lambda: services.delivery_resend(delivery=delivery, by=secretary))
     assert errors == {"": ["This e-mail is being sent right now."]}
+
+
+def _text_of(message) -> str:
+    return "\n".join(
+        part.get_content()
+        for part in message.walk()
+        if part.get_content_type() in ("text/plain", "text/html")
+    )
+
+
+def test_invitation_links_that_need_a_sign_in_go_only_to_those_with_an_account(
+    council, secretary, members, upcoming, smtp_server, django_capture_on_commit_callbacks
+):
+    """A guest has no account: the session page and the proposal form would only ask them
+    to sign in. They answer through the reply links, which need none."""
+    from ..factories import UserFactory
+
+    aleksander = members[0].person
+    aleksander.user = UserFactory(username="aleksander")
+    aleksander.save()
+    send_invitation(
+        upcoming,
+        secretary,
+        django_capture_on_commit_callbacks,
+        guests=[{"email": "gost@example.test", "name": "Gost Gostič", "organisation": ""}],
+    )
+    by_recipient = {str(m["To"]): _text_of(m) for m in smtp_server.messages}
+    proposals = f"/sessions/{upcoming.pk}/proposals/new/"
+
+    assert proposals in by_recipient["aleksander@example.test"]
+    guest = by_recipient["gost@example.test"]
+    assert proposals not in guest and f'/sessions/{upcoming.pk}/"' not in guest
+    assert "?answer=attending" in guest  # the reply links are there

@@ -498,7 +498,7 @@ def test_proposal_create_view_after_the_deadline_saves_nothing(member_client, co
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        f"Proposals for this session closed on {deadline:%d. %m. %Y} at 18:00. "
+        f"Proposals for this session closed on {deadline:%d/%m/%Y} at 18:00. "
         "Ask the secretary to put your item on a later session."
     ]
     assert not AgendaProposal.objects.exists()
