@@ -182,6 +182,14 @@ def prepare_database(*, scale, env: dict, reseed: bool) -> str:
     return f"seeded in {seconds:.0f} s"
 
 
+def add_dataset_arguments(parser) -> None:
+    """The national dataset's scale, and --reseed: what ``prepare`` reads from ``args``."""
+    parser.add_argument("--councils", type=int, default=200)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--sessions-per-year", type=int, default=4)
+    parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
+
+
 def prepare(*, args, env: dict):
     """What both load benchmarks do first: wrk present, static files collected (the
     dataset's PDFs read the stylesheet through them), the national dataset seeded or

@@ -190,10 +190,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=600, help="seconds of load (default 600)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--warmup", type=int, default=20, help="seconds before the start")
-    parser.add_argument("--councils", type=int, default=200)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--sessions-per-year", type=int, default=4)
-    parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
+    harness.add_dataset_arguments(parser)
     cpus = os.cpu_count() or 1
     parser.add_argument("--workers", type=int, default=min(2 * cpus + 1, 8))
     parser.add_argument("--gunicorn-threads", type=int, default=4)

@@ -247,10 +247,7 @@ def report(*, scale: Scale, dataset: str, args, costs: dict, results: dict) -> b
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--councils", type=int, default=200)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--sessions-per-year", type=int, default=4)
-    parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
+    harness.add_dataset_arguments(parser)
     parser.add_argument("--seconds", type=int, default=30, help="length of each measurement")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up before the measurements")
     parser.add_argument("--rounds", type=int, default=2, help="minimal + public, repeated")

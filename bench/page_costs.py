@@ -142,10 +142,7 @@ def measure(*, slugs: list[str], batches: int = 7) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--councils", type=int, default=200)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--sessions-per-year", type=int, default=4)
-    parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
+    harness.add_dataset_arguments(parser)
     parser.add_argument("--councils-measured", type=int, default=40)
     parser.add_argument("--batches", type=int, default=7)
     args = parser.parse_args()

@@ -375,7 +375,12 @@ def _invitation_create(*, session: Session, by, kind: str, message: str = "") ->
         language=session.council.language,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    invitees = Invitee.objects.filter(session=session, is_active=True)
+    _queue_invitation(session, invitation, Invitee.objects.filter(session=session, is_active=True))
+    return invitation
+
+
+def _queue_invitation(session: Session, invitation: Invitation, invitees) -> None:
+    """One outbox row per invitee for this revision; the worker sends them after commit."""
     Delivery.objects.bulk_create(
         [
             Delivery(
@@ -391,7 +396,6 @@ def _invitation_create(*, session: Session, by, kind: str, message: str = "") ->
         ]
     )
     _enqueue_invitation(invitation.pk)
-    return invitation
 
 
 def _enqueue_invitation(invitation_id: int) -> None:
@@ -539,21 +543,7 @@ def _invitation_send_latest_to_new(
     latest.queued = len(invitees)
     if not invitees:
         return latest
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                council=session.council,
-                session=session,
-                invitation=latest,
-                invitee=invitee,
-                purpose=Delivery.Purpose.INVITATION,
-                key=f"inv:{latest.pk}:{invitee.pk}",
-                to_email=invitee.email,
-            )
-            for invitee in invitees
-        ]
-    )
-    _enqueue_invitation(latest.pk)
+    _queue_invitation(session, latest, invitees)
     audit_record(
         action=AuditEvent.Action.INVITATION_SENT,
         by=by,
