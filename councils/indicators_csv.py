@@ -28,6 +28,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from sosvet.collation import by_name
+
 from .models import (
     INDICATOR_FIRST_YEAR,
     Council,
@@ -385,7 +387,7 @@ def template_csv(*, council: Council, year: int, indicators: list[Indicator]) ->
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
-    for municipality in council.municipalities.order_by("name"):
+    for municipality in council.municipalities.order_by(*by_name("name")):
         for indicator in indicators:
             label = str(indicator.label) + (f" ({indicator.unit})" if indicator.unit else "")
             writer.writerow([_cell(municipality.name), indicator.code, _cell(label), year, "", ""])

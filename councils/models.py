@@ -16,6 +16,8 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sosvet.collation import by_name
+
 
 class CouncilQuerySet(models.QuerySet):
     def published(self) -> CouncilQuerySet:
@@ -38,7 +40,7 @@ class Municipality(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
 
@@ -90,7 +92,7 @@ class Council(models.Model):
     objects = CouncilQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("council")
         verbose_name_plural = _("councils")
 
@@ -175,7 +177,7 @@ class Organisation(models.Model):
     objects = TenantQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -237,7 +239,7 @@ class Person(models.Model):
     objects = TenantQuerySet.as_manager()
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = by_name("last_name", "first_name")
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
@@ -312,7 +314,7 @@ class Membership(models.Model):
     objects = TenantQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person__last_name", "person__first_name", "-start_date"]
+        ordering = [*by_name("person__last_name", "person__first_name"), "-start_date"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [

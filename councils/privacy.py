@@ -28,6 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sosvet.collation import by_name
+
 from . import permissions
 from .audit import audit_record
 from .models import AuditEvent, CouncilRole, Membership, Person
@@ -62,7 +64,7 @@ def export_people(*, person: Person, by) -> list[Person]:
             Person.objects.filter(user_id=person.user_id)
             .exclude(pk=person.pk)
             .select_related("council")
-            .order_by("council__name", "pk")
+            .order_by(*by_name("council__name"), "pk")
         )
         people += [p for p in others if permissions.can_manage_council(by, p.council)]
     return people
@@ -282,7 +284,9 @@ def _person_data(person: Person) -> dict:
 
 def _login_data(user, *, by) -> dict:
     roles = (
-        CouncilRole.objects.filter(user=user).select_related("council").order_by("council__name")
+        CouncilRole.objects.filter(user=user)
+        .select_related("council")
+        .order_by(*by_name("council__name"))
     )
     sign_ins = AuditEvent.objects.filter(user=user, action__in=AuditEvent.SIGN_IN_ACTIONS)
     return {

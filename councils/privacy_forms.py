@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sosvet.collation import by_name
+
 from .forms import DateInput
 from .models import AuditEvent, Council, Person
 
@@ -29,7 +31,7 @@ class AuditFilterForm(forms.Form):
             self.fields["council"] = forms.ModelChoiceField(
                 label=_("Council"),
                 required=False,
-                queryset=Council.objects.order_by("name"),
+                queryset=Council.objects.order_by(*by_name("name")),
                 empty_label=_("All councils"),
             )
         for field in self.fields.values():

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from sosvet.collation import by_name, collation_key
+
 from .models import Council, Membership, Municipality, Organisation
 from .selectors import (
     MEMBERSHIP_ROLE_RANK,
     ORGANISATION_KIND_RANK,
-    collation_key,
     memberships_list,
 )
 
@@ -28,7 +29,7 @@ SEARCH_MAX_LENGTH = 100
 
 
 def _municipalities() -> Prefetch:
-    return Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+    return Prefetch("municipalities", queryset=Municipality.objects.order_by(*by_name("name")))
 
 
 def _folded(text: str) -> str:
@@ -53,7 +54,7 @@ def councils_published(*, search: str = "") -> QuerySet[Council]:
             texts.setdefault(pk, []).append(municipality or "")
         matching = [pk for pk, values in texts.items() if search in _folded(" | ".join(values))]
         qs = qs.filter(pk__in=matching)
-    return qs.order_by("name", "pk")
+    return qs.order_by(*by_name("name"), "pk")
 
 
 def council_published_get(*, slug: str) -> Council | None:
@@ -79,7 +80,7 @@ def council_page_get(*, slug: str) -> Council | None:
     rows = list(
         Council.objects.published()
         .filter(Q(slug=slug) | Q(parent_id=Subquery(parent_pk)))
-        .order_by("name", "pk")
+        .order_by(*by_name("name"), "pk")
     )
     council = next((row for row in rows if row.slug == slug), None)
     if council is None:
@@ -95,11 +96,11 @@ def council_page_get(*, slug: str) -> Council | None:
 
 def municipalities_of(*, council: Council) -> list[Municipality]:
     """The council's founding municipalities by name."""
-    return list(Municipality.objects.filter(councils=council).order_by("name"))
+    return list(Municipality.objects.filter(councils=council).order_by(*by_name("name")))
 
 
 def working_groups_published(*, council: Council) -> QuerySet[Council]:
-    return Council.objects.published().filter(parent=council).order_by("name", "pk")
+    return Council.objects.published().filter(parent=council).order_by(*by_name("name"), "pk")
 
 
 def police_station_label(*, council: Council) -> str:
@@ -108,7 +109,7 @@ def police_station_label(*, council: Council) -> str:
     if council.police_station.strip():
         return council.police_station.strip()
     names = Organisation.objects.for_council(council).filter(kind=Organisation.Kind.POLICE)
-    return ", ".join(names.order_by("name").values_list("name", flat=True))
+    return ", ".join(names.order_by(*by_name("name")).values_list("name", flat=True))
 
 
 @dataclass(frozen=True)

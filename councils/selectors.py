@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -11,6 +10,8 @@ from functools import cached_property
 from django.db.models import ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
+
+from sosvet.collation import by_name
 
 from . import permissions
 from .models import (
@@ -51,15 +52,6 @@ MEMBERSHIP_ROLE_ORDER = [
 #: rank of each kind and role in those orders (anything else comes after them)
 ORGANISATION_KIND_RANK = {kind: rank for rank, kind in enumerate(ORGANISATION_KIND_ORDER)}
 MEMBERSHIP_ROLE_RANK = {role: rank for rank, role in enumerate(MEMBERSHIP_ROLE_ORDER)}
-
-
-def collation_key(text: str) -> tuple:
-    """Sort key that keeps č after c, š after s, ž after z (Slovenian, Czech, …)."""
-    key = []
-    for char in (text or "").casefold():
-        decomposed = unicodedata.normalize("NFD", char)
-        key.append((decomposed[0], decomposed[1:]))
-    return tuple(key)
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,7 @@ def organisations_list(*, council: Council, kind: str | None = None) -> QuerySet
     qs = Organisation.objects.for_council(council)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("name")
+    return qs.order_by(*by_name("name"))
 
 
 def organisations_with_active_members(*, council: Council) -> QuerySet[Organisation]:
@@ -129,7 +121,7 @@ def people_list(*, council: Council, search: str = "") -> QuerySet[Person]:
             | Q(last_name__icontains=search)
             | Q(function__icontains=search)
         )
-    return qs.order_by("last_name", "first_name")
+    return qs.order_by(*by_name("last_name", "first_name"))
 
 
 def memberships_list(
@@ -170,7 +162,7 @@ def memberships_list(
         qs = qs.filter(organisation__kind=organisation_kind)
     if person:
         qs = qs.filter(person=person)
-    return qs.order_by("person__last_name", "person__first_name", "-start_date")
+    return qs.order_by(*by_name("person__last_name", "person__first_name"), "-start_date")
 
 
 def membership_chair_on(*, council: Council, day: datetime.date) -> Membership | None:
@@ -557,7 +549,9 @@ def indicator_summary(
     ``available_years`` only the window's years.
     """
     if municipalities is None:
-        municipalities = list(council.municipalities.order_by("name").values_list("id", "name"))
+        municipalities = list(
+            council.municipalities.order_by(*by_name("name")).values_list("id", "name")
+        )
     values: dict[tuple[int, int, int], Decimal] = {}
     all_years: set[int] = set()
     if window is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from sosvet.collation import by_name
 from sosvet.downloads import file_response
 from sosvet.security.validators import search_text
 
@@ -336,7 +337,7 @@ class IndicatorValuesEditView(CouncilFormView):
 
     def get_form_kwargs(self):
         self.indicators = selectors.indicators_available(council=self.council)
-        self.municipalities = list(self.council.municipalities.order_by("name"))
+        self.municipalities = list(self.council.municipalities.order_by(*by_name("name")))
         kwargs = super().get_form_kwargs()
         kwargs.update(indicators=self.indicators, municipalities=self.municipalities)
         return kwargs
@@ -443,7 +444,7 @@ class IndicatorImportView(CouncilFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["indicators"] = selectors.indicators_available(council=self.council)
-        context["municipalities"] = list(self.council.municipalities.order_by("name"))
+        context["municipalities"] = list(self.council.municipalities.order_by(*by_name("name")))
         context["template_year"] = timezone.localdate().year - 1
         context["first_year"] = INDICATOR_FIRST_YEAR
         context["last_year"] = indicator_last_year()

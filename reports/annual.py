@@ -33,9 +33,9 @@ from councils.selectors import (
     IndicatorSummary,
     Series,
     Trend,
-    collation_key,
     indicator_summary,
 )
+from sosvet.collation import collation_key
 
 from . import selectors
 from .documents import render_html, render_pdf

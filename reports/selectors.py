@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from councils.models import Council, IndicatorValue, Membership, Organisation, Term
 from councils.selectors import memberships_list
 from sessions.models import AgendaItem, Session, Task
+from sosvet.collation import by_name
 
 from .models import AnnualReport, PlannedSession, PlannedTopic, ReportRevision
 
@@ -236,7 +237,7 @@ def sessions_in_year(*, council: Council, year: int) -> QuerySet[Session]:
 
 
 def council_organisations(*, council: Council) -> QuerySet[Organisation]:
-    return Organisation.objects.for_council(council).order_by("name")
+    return Organisation.objects.for_council(council).order_by(*by_name("name"))
 
 
 def chair_membership(*, council: Council, year: int) -> Membership | None:

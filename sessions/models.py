@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Organisation, Person, TenantQuerySet, Term
+from sosvet.collation import by_name
 
 
 def site_domain() -> str:
@@ -347,7 +348,7 @@ class Invitee(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["kind", *by_name("name")]
         verbose_name = _("invitee")
         verbose_name_plural = _("invitees")
         constraints = [

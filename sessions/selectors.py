@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from councils.models import Council, Membership, Person
+from sosvet.collation import by_name
 
 from .models import (
     AgendaItem,
@@ -128,12 +130,21 @@ def invitation_latest(*, session: Session) -> Invitation | None:
     return Invitation.objects.filter(session=session).defer("pdf").order_by("-revision").first()
 
 
+def _surname_first(prefix: str = "") -> list:
+    """Invitees by surname, then first name, in ``NAME_COLLATION``: a guest without a
+    person record by the name as written."""
+    name = f"{prefix}name"
+    return by_name(
+        Coalesce(f"{prefix}person__last_name", name), Coalesce(f"{prefix}person__first_name", name)
+    )
+
+
 def deliveries_for_invitation(*, invitation: Invitation) -> QuerySet[Delivery]:
     return (
         Delivery.objects.filter(invitation=invitation)
         .select_related("invitee")
         .defer("body_text", "body_html")
-        .order_by("invitee__name", "pk")
+        .order_by(*_surname_first("invitee__"), "pk")
     )
 
 
@@ -141,7 +152,7 @@ def invitees_list(*, session: Session) -> QuerySet[Invitee]:
     return (
         Invitee.objects.filter(session=session, is_active=True)
         .select_related("person", "substitute_for")
-        .order_by("kind", "name")
+        .order_by("kind", *_surname_first(), "pk")
     )
 
 

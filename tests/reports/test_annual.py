@@ -188,20 +188,6 @@ def test_default_texts_carry_over_last_years_texts(council, year_data):
     assert texts["implementation_text"] == "Vabila po e-pošti."
 
 
-def test_collation_keeps_caron_letters_after_their_base_letter():
-    names = ["Četrtna skupnost", "CSD Spodnje Podravje", "Dom", "Cankar", "Šola", "Svet", "Žalec"]
-
-    assert sorted(names, key=annual.collation_key) == [
-        "Cankar",
-        "CSD Spodnje Podravje",
-        "Četrtna skupnost",
-        "Dom",
-        "Svet",
-        "Šola",
-        "Žalec",
-    ]
-
-
 def test_report_create_then_plan_sessions_feed_next_years_comparison(secretary):
     """The plan of year N becomes draft sessions of N+1; next year's report compares."""
     council = CouncilFactory(slug="naslednje")
