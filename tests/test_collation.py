@@ -1,15 +1,11 @@
 """sosvet.collation: names in Slovenian alphabetical order, on SQLite and on PostgreSQL."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from councils import public_selectors
 from councils import selectors as council_selectors
 from councils.models import Municipality, Organisation, Person
 from sessions import selectors as session_selectors
-from sessions import services as session_services
 from sessions.models import Invitee
 from sosvet.collation import collation_key
 from tests.factories import (
@@ -19,6 +15,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
 )
+from tests.sessions.fixtures_extra import make_session
 
 SURNAMES = ["Zupan", "Čeh", "Cvetko", "Šket", "Sever", "Žnidarič", "Tomažič", "cankar"]
 SLOVENIAN_ORDER = ["cankar", "Cvetko", "Čeh", "Sever", "Šket", "Tomažič", "Zupan", "Žnidarič"]
@@ -82,17 +79,8 @@ def test_municipalities_and_councils_are_listed_in_slovenian_order():
 
 
 @pytest.mark.django_db
-def test_invitees_are_listed_by_surname_with_guests_by_their_name(council, secretary):
-    session = session_services.session_create(
-        council=council,
-        by=secretary,
-        data={
-            "date": timezone.localdate() + datetime.timedelta(days=20),
-            "start_time": datetime.time(17, 0),
-            "place": "Sejna soba",
-        },
-    )
-    Invitee.objects.filter(session=session).delete()
+def test_invitees_are_listed_by_surname_with_guests_by_their_name(council):
+    session = make_session(council)
     for first_name, surname in [("Ana", "Zupan"), ("Zala", "Čeh"), ("Ivo", "Cvetko")]:
         person = PersonFactory(council=council, first_name=first_name, last_name=surname)
         Invitee.objects.create(
