@@ -40,7 +40,7 @@ def _event(session: Session, snapshot: dict, *, sequence: int, cancelled: bool, 
     event.add("dtstart", start)
     event.add("dtend", end)
     with translation.override(snapshot["council"]["language"]):
-        label = _("%(number)s. session") % {"number": snapshot["number"]}
+        label = _("Session %(number)s") % {"number": snapshot["number"]}
     event.add("summary", f"{label} – {snapshot['council']['name']}")
     location = ", ".join(
         part for part in (snapshot.get("place"), snapshot.get("online_url")) if part

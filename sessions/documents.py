@@ -29,7 +29,7 @@ def invitation_pdf(*, invitation: Invitation) -> bytes:
     council = invitation.session.council
     with translation.override(invitation.language):
         context = invitation_document_context(invitation=invitation)
-        title = _("Invitation to the %(number)s. session of %(council)s") % {
+        title = _("Invitation to session %(number)s of %(council)s") % {
             "number": invitation.snapshot["number"],
             "council": council.name,
         }
@@ -80,7 +80,7 @@ def minutes_document_context(*, minutes, snapshot: dict, version: int | None) ->
 def minutes_pdf(*, minutes, snapshot: dict, version: int | None) -> bytes:
     council = minutes.session.council
     with translation.override(council.language):
-        title = _("Minutes of the %(number)s. session of %(council)s") % {
+        title = _("Minutes of session %(number)s of %(council)s") % {
             "number": minutes.session.number,
             "council": council.name,
         }

@@ -144,7 +144,7 @@ class Session(models.Model):
     # Single-object derived data -------------------------------------------------
     @property
     def ordinal_label(self) -> str:
-        return _("%(number)s. session") % {"number": self.number}
+        return _("Session %(number)s") % {"number": self.number}
 
     @property
     def starts_at(self) -> datetime.datetime:

@@ -1,5 +1,6 @@
-"""The Slovenian catalogue: every message translated, none left fuzzy."""
+"""The Slovenian catalogue: every message translated, none left fuzzy; English wording."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,3 +26,13 @@ def _messages(*options: str) -> list[str]:
 @pytest.mark.parametrize("option", ["--untranslated", "--only-fuzzy"])
 def test_every_message_has_a_slovenian_translation(option):
     assert _messages(option) == []
+
+
+@pytest.mark.skipif(shutil.which("msgattrib") is None, reason="GNU gettext is not installed")
+def test_english_numbers_sessions_without_a_continental_ordinal():
+    """English reads "session 2", not "2. session" (the Slovenian "2. seja" is the
+    translation's business)."""
+    entries = _messages("--translated")
+    continental = [e for e in entries if re.search(r"msgid .*(%\(\w+\)s|\d)\. session", e)]
+    assert continental == []
+    assert any('msgid "Session %(number)s"' in e for e in entries)

@@ -62,7 +62,7 @@ def test_demo_report_pdf_has_the_model_documents_sections_in_order(ptuj):
         title = annual.report_title(year=2023)
         sessions = pgettext("sittings", "Sessions")
         march, june, november = (str(MONTHS[m]) for m in (3, 6, 11))
-    plan_row = "%(number)s. session, %(month)s %(year)s"
+    plan_row = "Session %(number)s, %(month)s %(year)s"
     assert len(pdf_reader(pdf).pages) > 1
     assert_in_order(
         text,

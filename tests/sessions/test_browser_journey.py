@@ -252,7 +252,7 @@ def test_session_journey_from_scheduling_to_updated_invitation(
     sent = list(smtp_server.messages)
     assert sorted(m["To"] for m in sent) == sorted([*MEMBER_EMAILS, "gost@example.test"])
     subject = sl(
-        "Invitation: %(number)s. session of %(council)s, %(date)s",
+        "Invitation: session %(number)s of %(council)s, %(date)s",
         number=1,
         council=council.display_name,
         date=subject_date(day),
@@ -400,7 +400,7 @@ def test_session_journey_from_scheduling_to_updated_invitation(
         "Your agenda proposal “%(title)s”: %(status)s", title=PROPOSAL, status=sl("Accepted")
     )
     assert sl(
-        "your proposal “%(title)s” was added to the agenda of the %(number)s. session on %(date)s.",
+        "your proposal “%(title)s” was added to the agenda of session %(number)s on %(date)s.",
         title=PROPOSAL,
         number=1,
         date=date_format_sl(day),
@@ -430,7 +430,7 @@ def test_session_journey_from_scheduling_to_updated_invitation(
     new = smtp_server.messages[6:]
     assert sorted(m["To"] for m in new) == active  # each exactly once
     update_subject = sl(
-        "Updated invitation: %(number)s. session of %(council)s, %(date)s",
+        "Updated invitation: session %(number)s of %(council)s, %(date)s",
         number=1,
         council=council.display_name,
         date=subject_date(day),

@@ -170,7 +170,7 @@ def test_invitation_ics_organizer_url_and_summary_in_english(council, secretary,
     session = make_session(council, days=20, number=3)
     session.agenda_items.create(title="Item", position=1)
     _text, calendar, parsed = parse(send(session, secretary))
-    assert parsed.vevent.summary.value == "3. session – Varnostni sosvet Mestne občine Ptuj"
+    assert parsed.vevent.summary.value == "Session 3 – Varnostni sosvet Mestne občine Ptuj"
     assert parsed.vevent.organizer.value == "mailto:sosvet@example.test"
     assert parsed.vevent.organizer.params["CN"] == ["Varnostni sosvet Mestne občine Ptuj"]
     assert parsed.vevent.url.value == URL

@@ -62,19 +62,19 @@ def test_session_clean_without_end_time_is_valid(council):
 def test_session_clean_overlap_with_another_session_is_an_error_on_start_time(council):
     make_session(council, date=D(2025, 5, 20), number=3, start=(17, 0), end=(19, 0))
     session = unsaved(council, start_time=T(18, 0), end_time=T(20, 0))
-    assert clean_errors(session) == {"start_time": ["This clashes with 3. session (17:00–19:00)."]}
+    assert clean_errors(session) == {"start_time": ["This clashes with Session 3 (17:00–19:00)."]}
 
 
 def test_session_clean_session_inside_another_clashes(council):
     make_session(council, date=D(2025, 5, 20), number=3, start=(16, 0), end=(20, 0))
     session = unsaved(council, start_time=T(17, 0), end_time=T(18, 0))
-    assert clean_errors(session) == {"start_time": ["This clashes with 3. session (16:00–20:00)."]}
+    assert clean_errors(session) == {"start_time": ["This clashes with Session 3 (16:00–20:00)."]}
 
 
 def test_session_clean_other_session_without_end_lasts_two_hours(council):
     make_session(council, date=D(2025, 5, 20), number=2, start=(16, 0), end=None)
     clashing = unsaved(council, start_time=T(17, 30), end_time=T(19, 0))
-    assert clean_errors(clashing) == {"start_time": ["This clashes with 2. session (16:00–18:00)."]}
+    assert clean_errors(clashing) == {"start_time": ["This clashes with Session 2 (16:00–18:00)."]}
     unsaved(council, start_time=T(18, 0), end_time=T(19, 0)).full_clean()
 
 
@@ -283,7 +283,7 @@ def test_session_is_past_exactly_at_the_start(council):
 def test_session_str_and_ordinal_label(council):
     session = make_session(council, date=D(2025, 5, 2), number=7)
     assert str(session) == "Session 7, 02/05/2025"
-    assert session.ordinal_label == "7. session"
+    assert session.ordinal_label == "Session 7"
 
 
 def test_session_for_council_lists_only_that_councils_sessions(council):

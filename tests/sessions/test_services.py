@@ -130,7 +130,7 @@ def test_session_create_without_a_term_numbers_apart(council, secretary):
 def test_session_create_invalid_data_saves_nothing(council, secretary):
     make_session(council, date=D(2024, 1, 10), number=1)
     errors = raises_unchanged(lambda: create(council, secretary, D(2024, 1, 10), start=(18, 0)))
-    assert errors == {"start_time": ["This clashes with 1. session (17:00–19:00)."]}
+    assert errors == {"start_time": ["This clashes with Session 1 (17:00–19:00)."]}
 
 
 def test_session_create_no_standing_items_without_an_earlier_session(council, secretary):

@@ -97,10 +97,10 @@ def test_session_create_clash_keeps_input_and_saves_nothing(en_client, council, 
         u("session_create", council), session_post(day, start_time="17:30", end_time="19:00")
     )
     assert response.context["form"].errors == {
-        "start_time": ["This clashes with 4. session (16:30–18:00)."]
+        "start_time": ["This clashes with Session 4 (16:30–18:00)."]
     }
     assert field_errors_html(response, "start_time") == [
-        "This clashes with 4. session (16:30–18:00)."
+        "This clashes with Session 4 (16:30–18:00)."
     ]
     assert input_value(response, "start_time") == "17:30"
     assert Session.objects.count() == 1
