@@ -263,3 +263,33 @@ def test_title_page_carries_the_councils_logo(council, report, client, secretary
     ]
     assert images, "the logo is not on the title page"
     assert f'class="title-logo" src="/c/{council.slug}/logo/"' in preview
+
+
+def test_unwritten_required_texts_are_marked_in_the_draft(report):
+    type(report).objects.filter(pk=report.pk).update(intro_text="", conclusion_text="")
+    report.refresh_from_db()
+    missing = in_language(
+        "sl", "Not written yet: the council adopts the report only with this text."
+    )
+
+    pages = page_texts(draft_pdf(report))
+
+    texts = " ".join(pages)
+    assert texts.count(missing[:25]) == 2
+    assert_in_order(
+        texts,
+        [
+            in_language("sl", "Introduction"),
+            missing[:25],
+            in_language("sl", "Conclusion of the report"),
+            missing[:25],
+        ],
+    )
+
+
+def test_the_task_table_and_its_date_stay_on_one_page(report):
+    title = in_language("sl", "Tasks adopted in %(year)s") % {"year": report.year}
+    pages = page_texts(draft_pdf(report))
+    [page] = [text for text in pages if title in text]
+    status = in_language("sl", "Status on %(date)s.").split("%(date)s")[0].strip()
+    assert status in page[page.index(title) :]
