@@ -17,7 +17,7 @@ from reports import annual, selectors
 from reports.demo import load_reports_demo
 from reports.models import AnnualReport, PlannedSession, PlannedTopic, ReportRevision
 
-from .conftest import assert_in_order, pdf_reader, pdf_text
+from .conftest import assert_in_order, page_texts, pdf_reader, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +184,17 @@ def test_render_report_command_renders_a_draft(ptuj, tmp_path):
         watermark = pgettext("watermark of a draft document", "DRAFT")
     assert watermark in text
     assert "2024" in text
+
+
+def test_demo_draft_2024_keeps_an_organisation_with_its_first_member(ptuj):
+    """In the members table an organisation's heading row never ends a page: the demo's
+    2024 draft breaks the table just at "Center interesnih dejavnosti Ptuj"."""
+    report = AnnualReport.objects.get(council=ptuj, year=2024)
+    pdf = annual.report_pdf(
+        council=ptuj, snapshot=annual.report_snapshot(report=report), is_draft=True
+    )
+    organisation, first_member = "Center interesnih dejavnosti Ptuj (CID Ptuj)", "Nina Gorjup"
+
+    [page] = [text for text in page_texts(pdf) if organisation in text]
+
+    assert first_member in page
