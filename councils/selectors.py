@@ -60,6 +60,26 @@ class UserCouncil:
     access: permissions.CouncilAccess
 
 
+def interface_language_of(*, user) -> str | None:
+    """The language every council the user works in is written in, when they share one
+    (the secretary of a Norwegian council that writes in English: "en"); else None. One
+    query."""
+    today = timezone.localdate()
+    roles = CouncilRole.objects.filter(user=user).values("council_id")
+    memberships = (
+        Membership.objects.filter(person__user=user, start_date__lte=today)
+        .exclude(end_date__lt=today)
+        .values("council_id")
+    )
+    languages = set(
+        Council.objects.filter(Q(pk__in=roles) | Q(pk__in=memberships))
+        .order_by()
+        .values_list("language", flat=True)
+        .distinct()[:2]
+    )
+    return languages.pop() if len(languages) == 1 else None
+
+
 def councils_for_user(*, user) -> list[UserCouncil]:
     """The councils a user can open, with the user's access in each (two queries)."""
     if not user.is_authenticated or not user.is_active:
