@@ -75,6 +75,7 @@ class CouncilProfileForm(CrispyMixin, forms.ModelForm):
             "contact_email",
             "logo",
             "language",
+            "alphabet",
             "is_published",
         ]
         widgets = {

@@ -387,7 +387,9 @@ def template_csv(*, council: Council, year: int, indicators: list[Indicator]) ->
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
-    for municipality in council.municipalities.order_by(*by_name("name")):
+    for municipality in council.municipalities.order_by(
+        *by_name("name", alphabet=council.alphabet)
+    ):
         for indicator in indicators:
             label = str(indicator.label) + (f" ({indicator.unit})" if indicator.unit else "")
             writer.writerow([_cell(municipality.name), indicator.code, _cell(label), year, "", ""])

@@ -85,6 +85,19 @@ class Council(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="sl"
     )
+    alphabet = models.CharField(
+        _("alphabetical order of names"),
+        max_length=2,
+        choices=[
+            ("sl", _("Slovenian (C, Č, Ć … S, Š … Z, Ž)")),
+            ("cs", _("Czech (C, Č … H, CH … R, Ř … Z, Ž)")),
+            ("nb", _("Norwegian (… Z, Æ, Ø, Å)")),
+        ],
+        default="sl",
+        help_text=_(
+            "The order of the council's lists of people, organisations and municipalities."
+        ),
+    )
     is_published = models.BooleanField(_("public page published"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -96,11 +96,19 @@ def council_page_get(*, slug: str) -> Council | None:
 
 def municipalities_of(*, council: Council) -> list[Municipality]:
     """The council's founding municipalities by name."""
-    return list(Municipality.objects.filter(councils=council).order_by(*by_name("name")))
+    return list(
+        Municipality.objects.filter(councils=council).order_by(
+            *by_name("name", alphabet=council.alphabet)
+        )
+    )
 
 
 def working_groups_published(*, council: Council) -> QuerySet[Council]:
-    return Council.objects.published().filter(parent=council).order_by(*by_name("name"), "pk")
+    return (
+        Council.objects.published()
+        .filter(parent=council)
+        .order_by(*by_name("name", alphabet=council.alphabet), "pk")
+    )
 
 
 def police_station_label(*, council: Council) -> str:
@@ -109,7 +117,8 @@ def police_station_label(*, council: Council) -> str:
     if council.police_station.strip():
         return council.police_station.strip()
     names = Organisation.objects.for_council(council).filter(kind=Organisation.Kind.POLICE)
-    return ", ".join(names.order_by(*by_name("name")).values_list("name", flat=True))
+    names = names.order_by(*by_name("name", alphabet=council.alphabet))
+    return ", ".join(names.values_list("name", flat=True))
 
 
 @dataclass(frozen=True)
@@ -163,14 +172,14 @@ def members_public(*, council: Council, day: datetime.date | None = None) -> lis
             return (1, 0, "")
         name, kind = organisations[key]
         kind_rank = ORGANISATION_KIND_RANK.get(kind, len(ORGANISATION_KIND_RANK))
-        return (0, kind_rank, collation_key(name))
+        return (0, kind_rank, collation_key(name, council.alphabet))
 
     def member_order(member: list):
         role, _kind, _title, first_name, last_name = member
         return (
             MEMBERSHIP_ROLE_RANK.get(role, len(MEMBERSHIP_ROLE_RANK)),
-            collation_key(last_name),
-            collation_key(first_name),
+            collation_key(last_name, council.alphabet),
+            collation_key(first_name, council.alphabet),
         )
 
     def full_name(title: str, first_name: str, last_name: str) -> str:

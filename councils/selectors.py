@@ -122,7 +122,7 @@ def organisations_list(*, council: Council, kind: str | None = None) -> QuerySet
     qs = Organisation.objects.for_council(council)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by(*by_name("name"))
+    return qs.order_by(*by_name("name", alphabet=council.alphabet))
 
 
 def organisations_with_active_members(*, council: Council) -> QuerySet[Organisation]:
@@ -141,7 +141,7 @@ def people_list(*, council: Council, search: str = "") -> QuerySet[Person]:
             | Q(last_name__icontains=search)
             | Q(function__icontains=search)
         )
-    return qs.order_by(*by_name("last_name", "first_name"))
+    return qs.order_by(*by_name("last_name", "first_name", alphabet=council.alphabet))
 
 
 def memberships_list(
@@ -182,7 +182,10 @@ def memberships_list(
         qs = qs.filter(organisation__kind=organisation_kind)
     if person:
         qs = qs.filter(person=person)
-    return qs.order_by(*by_name("person__last_name", "person__first_name"), "-start_date")
+    return qs.order_by(
+        *by_name("person__last_name", "person__first_name", alphabet=council.alphabet),
+        "-start_date",
+    )
 
 
 def membership_chair_on(*, council: Council, day: datetime.date) -> Membership | None:
@@ -570,7 +573,9 @@ def indicator_summary(
     """
     if municipalities is None:
         municipalities = list(
-            council.municipalities.order_by(*by_name("name")).values_list("id", "name")
+            council.municipalities.order_by(
+                *by_name("name", alphabet=council.alphabet)
+            ).values_list("id", "name")
         )
     values: dict[tuple[int, int, int], Decimal] = {}
     all_years: set[int] = set()

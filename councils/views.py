@@ -337,7 +337,9 @@ class IndicatorValuesEditView(CouncilFormView):
 
     def get_form_kwargs(self):
         self.indicators = selectors.indicators_available(council=self.council)
-        self.municipalities = list(self.council.municipalities.order_by(*by_name("name")))
+        self.municipalities = list(
+            self.council.municipalities.order_by(*by_name("name", alphabet=self.council.alphabet))
+        )
         kwargs = super().get_form_kwargs()
         kwargs.update(indicators=self.indicators, municipalities=self.municipalities)
         return kwargs
@@ -444,7 +446,9 @@ class IndicatorImportView(CouncilFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["indicators"] = selectors.indicators_available(council=self.council)
-        context["municipalities"] = list(self.council.municipalities.order_by(*by_name("name")))
+        context["municipalities"] = list(
+            self.council.municipalities.order_by(*by_name("name", alphabet=self.council.alphabet))
+        )
         context["template_year"] = timezone.localdate().year - 1
         context["first_year"] = INDICATOR_FIRST_YEAR
         context["last_year"] = indicator_last_year()

@@ -193,10 +193,10 @@ def _membership_part(*, council: Council, year: int) -> dict[str, Any]:
         return (
             row["organisation"] == "",  # members without an organisation last
             kind_rank,
-            collation_key(row["organisation"]),
+            collation_key(row["organisation"], council.alphabet),
             MEMBERSHIP_ROLE_RANK.get(row["role"], len(MEMBERSHIP_ROLE_RANK)),
-            collation_key(row["last_name"]),
-            collation_key(row["name"]),
+            collation_key(row["last_name"], council.alphabet),
+            collation_key(row["name"], council.alphabet),
         )
 
     members.sort(key=order)

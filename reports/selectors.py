@@ -237,7 +237,9 @@ def sessions_in_year(*, council: Council, year: int) -> QuerySet[Session]:
 
 
 def council_organisations(*, council: Council) -> QuerySet[Organisation]:
-    return Organisation.objects.for_council(council).order_by(*by_name("name"))
+    return Organisation.objects.for_council(council).order_by(
+        *by_name("name", alphabet=council.alphabet)
+    )
 
 
 def chair_membership(*, council: Council, year: int) -> Membership | None:

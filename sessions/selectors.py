@@ -130,21 +130,23 @@ def invitation_latest(*, session: Session) -> Invitation | None:
     return Invitation.objects.filter(session=session).defer("pdf").order_by("-revision").first()
 
 
-def _surname_first(prefix: str = "") -> list:
-    """Invitees by surname, then first name, in ``NAME_COLLATION``: a guest without a
-    person record by the name as written."""
+def _surname_first(prefix: str = "", *, alphabet: str) -> list:
+    """Invitees by surname, then first name, in the council's alphabetical order: a guest
+    without a person record by the name as written."""
     name = f"{prefix}name"
     return by_name(
-        Coalesce(f"{prefix}person__last_name", name), Coalesce(f"{prefix}person__first_name", name)
+        Coalesce(f"{prefix}person__last_name", name),
+        Coalesce(f"{prefix}person__first_name", name),
+        alphabet=alphabet,
     )
 
 
-def deliveries_for_invitation(*, invitation: Invitation) -> QuerySet[Delivery]:
+def deliveries_for_invitation(*, invitation: Invitation, council: Council) -> QuerySet[Delivery]:
     return (
         Delivery.objects.filter(invitation=invitation)
         .select_related("invitee")
         .defer("body_text", "body_html")
-        .order_by(*_surname_first("invitee__"), "pk")
+        .order_by(*_surname_first("invitee__", alphabet=council.alphabet), "pk")
     )
 
 
@@ -152,7 +154,7 @@ def invitees_list(*, session: Session) -> QuerySet[Invitee]:
     return (
         Invitee.objects.filter(session=session, is_active=True)
         .select_related("person", "substitute_for")
-        .order_by("kind", *_surname_first(), "pk")
+        .order_by("kind", *_surname_first(alphabet=session.council.alphabet), "pk")
     )
 
 

@@ -501,7 +501,9 @@ class InvitationDetailView(InvitationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         invitation = self.invitation
         context["invitation"] = invitation
-        context["deliveries"] = selectors.deliveries_for_invitation(invitation=invitation)
+        context["deliveries"] = selectors.deliveries_for_invitation(
+            invitation=invitation, council=self.council
+        )
         with translation.override(invitation.language):
             context["s"] = snapshot_context(invitation.snapshot)
             context["changes"] = change_lines(invitation.changes)

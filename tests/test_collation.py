@@ -114,8 +114,49 @@ def test_the_database_check_reports_a_postgresql_without_the_collation(monkeypat
 
     if connection.vendor != "postgresql":
         pytest.skip("the collation is registered by the project itself on SQLite")
-    monkeypatch.setattr(collation, "NAME_COLLATION", "xx-no-such-collation")
+    monkeypatch.setitem(collation.COLLATIONS, "xx", "xx-no-such-collation")
 
     errors = collation.check_collation(databases=["default"])
 
     assert [e.id for e in errors] == ["sosvet.E001"]
+
+
+NORWEGIAN = ["Åsheim", "Ørstavik", "Zahl", "Aasen", "Andersen", "Ærø", "Håland", "Ødegård"]
+NORWEGIAN_ORDER = ["Andersen", "Håland", "Zahl", "Ærø", "Ødegård", "Ørstavik", "Aasen", "Åsheim"]
+CZECH = ["Chalupa", "Horák", "Hrubý", "Ibrahim", "Čech", "Cibulka", "Řehoř", "Rada", "Ábel"]
+CZECH_ORDER = ["Ábel", "Cibulka", "Čech", "Horák", "Hrubý", "Chalupa", "Ibrahim", "Rada", "Řehoř"]
+
+
+@pytest.mark.parametrize(
+    ("alphabet", "names", "expected"),
+    [("nb", NORWEGIAN, NORWEGIAN_ORDER), ("cs", CZECH, CZECH_ORDER)],
+)
+def test_the_python_key_follows_the_councils_alphabet(alphabet, names, expected):
+    assert sorted(names, key=lambda name: collation_key(name, alphabet)) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("alphabet", "names", "expected"),
+    [
+        ("nb", NORWEGIAN, NORWEGIAN_ORDER),
+        ("cs", CZECH, CZECH_ORDER),
+        ("sl", ["Ábel", "Ćosić", "Čeh", "Azor", "Đurić", "Dolenc"], None),
+    ],
+)
+def test_a_councils_people_and_members_follow_its_alphabet(alphabet, names, expected):
+    """The database (ICU on PostgreSQL, the project's collations on SQLite) and the
+    Python key (the public page, the annual report) agree."""
+    council = CouncilFactory(alphabet=alphabet)
+    expected = expected or ["Ábel", "Azor", "Čeh", "Ćosić", "Dolenc", "Đurić"]
+    for surname in names:
+        person = PersonFactory(council=council, first_name="Ana", last_name=surname)
+        MembershipFactory(council=council, person=person, organisation=None)
+
+    people = council_selectors.people_list(council=council)
+    memberships = council_selectors.memberships_list(council=council)
+    [group] = public_selectors.members_public(council=council)
+
+    assert [p.last_name for p in people] == expected
+    assert [m.person.last_name for m in memberships] == expected
+    assert [member.name.split()[-1] for member in group.members] == expected

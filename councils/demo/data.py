@@ -328,6 +328,7 @@ COUNCILS = [
         "police_station": "Stord lensmannskontor",
         "purpose": STORD_PURPOSE,
         "language": "en",
+        "alphabet": "nb",
         "contact_email": "slt@stord.example",
         "terms": [(D(2023, 10, 1), D(2027, 9, 30))],
         "organisations": [
@@ -368,6 +369,7 @@ COUNCILS = [
         "municipalities": ["Stord kommune"],
         "purpose": STORD_GROUP_PURPOSE,
         "language": "en",
+        "alphabet": "nb",
         "is_published": False,
         "terms": [(D(2023, 10, 1), D(2027, 9, 30))],
         "organisations": [
@@ -399,6 +401,7 @@ COUNCILS = [
         "police_station": "Obvodní oddělení Policie ČR Přerov",
         "purpose": PREROV_PURPOSE,
         "language": "en",
+        "alphabet": "cs",
         "terms": [(D(2022, 10, 1), D(2026, 9, 30)), (D(2026, 10, 1), D(2030, 9, 30))],
         "organisations": [
             ("Město", "Město Přerov", "municipal"),
@@ -424,6 +427,7 @@ COUNCILS = [
         "municipalities": ["Statutární město Přerov"],
         "purpose": PREROV_GROUP_PURPOSE,
         "language": "en",
+        "alphabet": "cs",
         "terms": [(D(2026, 10, 1), D(2030, 9, 30))],
         "organisations": [
             ("MP", "Městská policie Přerov", "wardens"),

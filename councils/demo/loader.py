@@ -74,6 +74,7 @@ def _council(spec: dict, parent: Council | None) -> Council:
             "legal_basis": spec.get("legal_basis", ""),
             "contact_email": spec.get("contact_email", ""),
             "language": spec.get("language", "sl"),
+            "alphabet": spec.get("alphabet", "sl"),
             "is_published": spec.get("is_published", True),
         },
     )

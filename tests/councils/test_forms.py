@@ -323,6 +323,7 @@ def profile_data(council, **overrides) -> dict:
         "legal_basis": "",
         "contact_email": "",
         "language": "sl",
+        "alphabet": "sl",
     }
     data.update(overrides)
     return data
