@@ -169,6 +169,21 @@ def attendance_summary(*, session: Session) -> dict:
     }
 
 
+def rsvp_current(*, invitee: Invitee) -> dict:
+    """The invitee's saved answer as the attendance form's initial values: the answer,
+    the note and, when a substitute was sent, who it is."""
+    current = {"response": invitee.response, "note": invitee.response_note}
+    if invitee.response == Invitee.Response.SUBSTITUTE:
+        substitute = invitee.substitutes.filter(is_active=True).order_by("-pk").first()
+        if substitute is not None:
+            current.update(
+                substitute_name=substitute.name,
+                substitute_organisation=substitute.organisation_name,
+                substitute_email=substitute.email,
+            )
+    return current
+
+
 def invitee_for_user(*, session: Session, user) -> Invitee | None:
     if not user.is_authenticated:
         return None

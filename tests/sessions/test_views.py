@@ -767,3 +767,143 @@ def test_selectors_never_mix_councils(council, other_council, world):
     assert list(selectors.proposals_list(council=other_council)) == []
     with pytest.raises(type(world["attachment"]).DoesNotExist):
         selectors.attachment_get(council=other_council, pk=world["attachment"].pk)
+
+
+# Attendance answer on the session page ---------------------------------------------
+
+
+def rsvp_field_errors(response, field: str) -> list[str]:
+    """The errors rendered right below one field of the attendance form
+    (``sessions/includes/rsvp_fields.html``)."""
+    content = response.content.decode()
+    if field == "response":
+        block = re.search(r"<fieldset.*?</fieldset>", content, re.S).group(0)
+    else:
+        block = re.search(
+            rf'id="id_{field}"[^>]*>(\s*<div class="invalid-feedback[^"]*">.*?</div>)*',
+            content,
+            re.S,
+        ).group(0)
+    return [
+        html.unescape(m)
+        for m in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', block, re.S)
+    ]
+
+
+@pytest.fixture
+def my_invitee(council, member, upcoming):
+    """The signed-in member (Simona Rajh), invited to the convened upcoming session."""
+    upcoming.status = Session.Status.CONVENED
+    upcoming.save(update_fields=["status"])
+    person = selectors.person_for_user(council=council, user=member)
+    return Invitee.objects.create(
+        session=upcoming, person=person, name="Simona Rajh", email="simona@example.test"
+    )
+
+
+def test_session_rsvp_view_errors_are_shown_by_their_fields_with_the_input_kept(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {
+            "response": "substitute",
+            "substitute_name": "",
+            "substitute_organisation": "PP Ptuj",
+            "substitute_email": "ni-naslov",
+            "note": "Zamujam 10 minut",
+        },
+    )
+    assert response.status_code == 200
+    assert "sessions/session_detail.html" in [t.name for t in response.templates]
+    assert rsvp_field_errors(response, "substitute_name") == ["Give the substitute's name."]
+    assert rsvp_field_errors(response, "substitute_email") == ["Enter a valid email address."]
+    assert input_value(response, "substitute_organisation") == "PP Ptuj"
+    assert input_value(response, "substitute_email") == "ni-naslov"
+    assert input_value(response, "note") == "Zamujam 10 minut"
+    assert re.search(r'<input[^>]*value="substitute"[^>]*checked', response.content.decode())
+    assert messages_of(response) == []
+    my_invitee.refresh_from_db()
+    assert (my_invitee.response, my_invitee.response_note) == ("", "")
+
+
+def test_session_rsvp_view_without_an_answer_names_the_answer_field(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(u("session_rsvp", council, pk=upcoming.pk), {"note": "Še ne vem"})
+    assert response.status_code == 200
+    assert rsvp_field_errors(response, "response") == ["This field is required."]
+    assert input_value(response, "note") == "Še ne vem"
+    assert messages_of(response) == []
+
+
+def test_session_rsvp_view_service_error_is_shown_by_its_field(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {
+            "response": "substitute",
+            "substitute_name": "Jaz Sama",
+            "substitute_email": "simona@example.test",
+        },
+    )
+    assert response.status_code == 200
+    assert rsvp_field_errors(response, "substitute_email") == [
+        "The substitute must be someone else."
+    ]
+    assert input_value(response, "substitute_name") == "Jaz Sama"
+    assert not Invitee.objects.filter(kind=Invitee.Kind.SUBSTITUTE).exists()
+
+
+def test_session_rsvp_view_saved_answer_and_note_are_shown_back(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {"response": "excused", "note": "Službena pot v Mariboru"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{upcoming.get_absolute_url()}#my-answer"
+    page = member_client.get(response["Location"])
+    assert messages_of(page) == ["Thank you, your answer was recorded."]
+    answer = re.search(r'<dl class="rsvp-answer.*?</dl>', page.content.decode(), re.S).group(0)
+    assert "Excused" in answer
+    assert "Službena pot v Mariboru" in answer
+    assert input_value(page, "note") == "Službena pot v Mariboru"
+    assert re.search(r'<input[^>]*value="excused"[^>]*checked', page.content.decode())
+    # the server's errors are shown, not blocked by the browser's own checks
+    assert re.search(r'<form[^>]*/rsvp/"[^>]*novalidate', page.content.decode())
+
+
+def test_session_rsvp_view_saved_substitute_is_shown_back(
+    member_client, council, upcoming, my_invitee
+):
+    member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {
+            "response": "substitute",
+            "substitute_name": "Marko Kos",
+            "substitute_organisation": "CSD Ptuj",
+            "substitute_email": "marko@example.test",
+            "note": "Marko ima gradivo",
+        },
+    )
+    page = member_client.get(upcoming.get_absolute_url())
+    answer = re.search(r'<dl class="rsvp-answer.*?</dl>', page.content.decode(), re.S).group(0)
+    assert "Marko Kos, CSD Ptuj &lt;marko@example.test&gt;" in answer
+    assert "Marko ima gradivo" in answer
+    assert input_value(page, "substitute_name") == "Marko Kos"
+    assert input_value(page, "substitute_email") == "marko@example.test"
+
+
+def test_rsvp_link_page_shows_the_saved_note(client, council, upcoming, my_invitee):
+    from sessions.tokens import rsvp_token
+
+    path = reverse("rsvp", kwargs={"token": rsvp_token(my_invitee)})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(path, {"response": "attending", "note": "Pridem s kolesom"})
+    assert response.status_code == 200
+    assert input_value(response, "note") == "Pridem s kolesom"
+    answer = re.search(r'<dl class="rsvp-answer.*?</dl>', response.content.decode(), re.S).group(0)
+    assert "Pridem s kolesom" in answer
