@@ -6,7 +6,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -74,6 +74,10 @@ class Session(models.Model):
     history = HistoricalRecords()
     objects = SessionQuerySet.as_manager()
 
+    #: the field a constraint's violation is about (by its ``violation_error_code``):
+    #: forms show the error next to that field, not above the form
+    CONSTRAINT_FIELDS = {"number_taken": "number", "end_before_start": "end_time"}
+
     class Meta:
         ordering = ["-date", "-start_time"]
         verbose_name = pgettext_lazy("sitting", "session")
@@ -83,6 +87,7 @@ class Session(models.Model):
                 fields=["council", "term", "number"],
                 condition=~models.Q(status="cancelled"),
                 name="session_unique_number_in_term",
+                violation_error_code="number_taken",
                 violation_error_message=_(
                     "Another session of this council in this term has this number."
                 ),
@@ -91,6 +96,8 @@ class Session(models.Model):
                 condition=models.Q(end_time__isnull=True)
                 | models.Q(end_time__gt=models.F("start_time")),
                 name="session_end_after_start",
+                violation_error_code="end_before_start",
+                violation_error_message=_("The session must end after it starts."),
             ),
         ]
 
@@ -140,6 +147,19 @@ class Session(models.Model):
                     break
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors: dict[str, list] = {}
+            for field, messages in error.error_dict.items():
+                for message in messages:
+                    target = field
+                    if field == NON_FIELD_ERRORS:
+                        target = self.CONSTRAINT_FIELDS.get(message.code, field)
+                    errors.setdefault(target, []).append(message)
+            raise ValidationError(errors) from error
 
     # Single-object derived data -------------------------------------------------
     @property

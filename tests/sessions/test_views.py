@@ -158,10 +158,59 @@ def test_session_create_duplicate_number_is_a_form_error(en_client, council):
     make_session(council, date=datetime.date(2025, 1, 10), number=3, term=council.terms.get())
     response = en_client.post(u("session_create", council), session_post(day, number="3"))
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
+    assert response.context["form"].errors == {
+        "number": ["Another session of this council in this term has this number."]
+    }
+    assert field_errors_html(response, "number") == [
         "Another session of this council in this term has this number."
     ]
+    assert "alert-block" not in response.content.decode()  # no banner above the form
+    assert input_value(response, "number") == "3"
+    assert input_value(response, "place") == "Mestna hiša, sejna soba"
     assert Session.objects.count() == 1
+
+
+def test_session_edit_to_a_taken_number_is_an_error_on_the_number(en_client, council):
+    term = council.terms.get()
+    make_session(council, date=datetime.date(2025, 1, 10), number=7, term=term)
+    session = make_session(council, date=datetime.date(2025, 3, 10), number=8, term=term)
+    response = en_client.post(
+        u("session_edit", council, pk=session.pk), session_post(session.date, number="7")
+    )
+    assert response.status_code == 200
+    assert field_errors_html(response, "number") == [
+        "Another session of this council in this term has this number."
+    ]
+    assert response.context["form"].non_field_errors() == []
+    session.refresh_from_db()
+    assert session.number == 8
+
+
+def test_session_model_constraint_errors_are_keyed_by_their_fields(council, english):
+    """The model's own check (the service's ``full_clean``) names the field, for every form
+    that saves a session (the session form, the admin)."""
+    from django.core.exceptions import ValidationError
+
+    term = council.terms.get()
+    make_session(council, date=datetime.date(2025, 1, 10), number=3, term=term)
+    twin = Session(
+        council=council,
+        term=term,
+        number=3,
+        date=datetime.date(2025, 3, 10),
+        start_time=T(17, 0),
+        place="Drugje",
+    )
+    with pytest.raises(ValidationError) as error:
+        twin.validate_constraints()
+    assert error.value.message_dict == {
+        "number": ["Another session of this council in this term has this number."]
+    }
+    twin.number = 4
+    twin.end_time = T(16, 0)
+    with pytest.raises(ValidationError) as error:
+        twin.validate_constraints()
+    assert error.value.message_dict == {"end_time": ["The session must end after it starts."]}
 
 
 def test_session_create_deadline_after_start_is_an_error_on_the_deadline(en_client, council, day):
