@@ -213,6 +213,26 @@ def test_session_model_constraint_errors_are_keyed_by_their_fields(council, engl
     assert error.value.message_dict == {"end_time": ["The session must end after it starts."]}
 
 
+def test_session_create_too_long_place_has_the_length_error_only(en_client, council, day):
+    response = en_client.post(u("session_create", council), session_post(day, place="P" * 400))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "place": ["Ensure this value has at most 250 characters (it has 400)."]
+    }
+    assert field_errors_html(response, "place") == [
+        "Ensure this value has at most 250 characters (it has 400)."
+    ]
+    assert not Session.objects.exists()
+
+
+def test_session_create_bad_link_without_place_has_the_link_error_only(en_client, council, day):
+    response = en_client.post(
+        u("session_create", council), session_post(day, place="", online_url="http://")
+    )
+    assert response.context["form"].errors == {"online_url": ["Enter a valid URL."]}
+    assert not Session.objects.exists()
+
+
 def test_session_create_deadline_after_start_is_an_error_on_the_deadline(en_client, council, day):
     response = en_client.post(
         u("session_create", council),
