@@ -557,6 +557,12 @@ class AgendaProposal(models.Model):
 # Minutes, conclusions and tasks -----------------------------------------------------
 
 
+def sitting_times(*, planned_start, planned_end, started=None, ended=None) -> tuple:
+    """(start, end) a sitting is shown with: the times the minutes recorded (the sitting
+    opened, closed), each falling back to the planned one when none was recorded."""
+    return started or planned_start, ended or planned_end
+
+
 class Minutes(models.Model):
     """The minutes of a held session: draft → approved (frozen) → published."""
 
@@ -616,6 +622,20 @@ class Minutes(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @property
+    def sitting(self) -> tuple[datetime.time, datetime.time | None]:
+        """(start, end) of the sitting: as recorded, else as planned."""
+        return sitting_times(
+            planned_start=self.session.start_time,
+            planned_end=self.session.end_time,
+            started=self.started_at,
+            ended=self.ended_at,
+        )
+
+    @property
+    def times_recorded(self) -> bool:
+        return bool(self.started_at or self.ended_at)
 
 
 class AttendanceRecord(models.Model):

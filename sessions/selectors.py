@@ -23,6 +23,7 @@ from .models import (
     Session,
     Task,
     TaskNote,
+    sitting_times,
 )
 
 
@@ -239,6 +240,20 @@ def minutes_items(*, minutes: Minutes) -> QuerySet[AgendaItem]:
             )
         )
         .order_by("position", "pk")
+    )
+
+
+def minutes_snapshot_times(snapshot: dict) -> tuple[str, str]:
+    """(start, end) of the sitting, "HH:MM" or "", as a minutes snapshot
+    (``services.minutes_snapshot``) holds them: the recorded times, each falling back to
+    the planned one. A snapshot from before the recorded times were kept holds the planned
+    start only, and that is what it shows."""
+    session = snapshot.get("session", {})
+    return sitting_times(
+        planned_start=session.get("start_time", ""),
+        planned_end=session.get("end_time", ""),
+        started=snapshot.get("started_at"),
+        ended=snapshot.get("ended_at"),
     )
 
 

@@ -1108,8 +1108,12 @@ def minutes_snapshot(*, minutes: Minutes) -> dict:
             "number": session.number,
             "date": session.date.isoformat(),
             "start_time": session.start_time.strftime("%H:%M"),
+            "end_time": session.end_time.strftime("%H:%M") if session.end_time else "",
             "place": session.place,
         },
+        # the times the sitting actually opened and closed, as recorded ("" if not)
+        "started_at": minutes.started_at.strftime("%H:%M") if minutes.started_at else "",
+        "ended_at": minutes.ended_at.strftime("%H:%M") if minutes.ended_at else "",
         "chair": str(minutes.chair) if minutes.chair else "",
         "recorder": str(minutes.recorder) if minutes.recorder else "",
         "introduction": minutes.introduction,

@@ -853,7 +853,7 @@ class MinutesView(SessionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         minutes = (
-            Minutes.objects.select_related("chair", "recorder", "approved_at_session")
+            Minutes.objects.select_related("session", "chair", "recorder", "approved_at_session")
             .filter(session=self.session)
             .first()
         )

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import threading
 
 import pytest
@@ -236,3 +237,85 @@ def test_conclusion_numbering_stays_unique_under_concurrent_adds(council, secret
     numbers = sorted(Conclusion.objects.filter(session=session).values_list("number", flat=True))
     assert numbers == list(range(1, 9))
     _ = PersonFactory  # factories available for extensions
+
+
+# The times of the sitting ---------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _approve(minutes, secretary, members, following):
+    Minutes.objects.filter(pk=minutes.pk).update(
+        chair=members[0].person, recorder=members[1].person
+    )
+    minutes.refresh_from_db()
+    services.minutes_approve(
+        minutes=minutes, by=secretary, approved_at_session=following, approved_on=following.date
+    )
+    return minutes.versions.get()
+
+
+def test_minutes_record_the_times_the_sitting_opened_and_closed(
+    client, council, secretary, members, held, following
+):
+    Session.objects.filter(pk=held.pk).update(end_time=datetime.time(15, 0))
+    minutes = services.minutes_start(session=held, by=secretary)
+    services.minutes_update(
+        minutes=minutes,
+        by=secretary,
+        data={"started_at": datetime.time(13, 5), "ended_at": datetime.time(14, 50)},
+    )
+    client.force_login(secretary)
+    minutes_url = reverse("sessions:minutes", kwargs={"council_slug": council.slug, "pk": held.pk})
+    page = client.get(minutes_url).content.decode()
+    assert '<dd class="col-sm-9 sitting-times">13:05–14:50</dd>' in page
+    draft = client.get(
+        reverse("sessions:minutes_pdf", kwargs={"council_slug": council.slug, "pk": held.pk})
+    )
+    assert "od 13:05 do 14:50" in _pdf_text(draft.content)
+    assert "ob 13:00" not in _pdf_text(draft.content)
+
+    version = _approve(minutes, secretary, members, following)
+    assert (version.snapshot["started_at"], version.snapshot["ended_at"]) == ("13:05", "14:50")
+    assert version.snapshot["session"]["end_time"] == "15:00"  # the planned end, kept too
+    assert "od 13:05 do 14:50" in _pdf_text(bytes(version.pdf))
+
+
+def test_minutes_without_recorded_times_show_the_planned_ones(
+    client, council, secretary, members, held
+):
+    services.minutes_start(session=held, by=secretary)
+    client.force_login(secretary)
+    minutes_url = reverse("sessions:minutes", kwargs={"council_slug": council.slug, "pk": held.pk})
+    page = client.get(minutes_url).content.decode()
+    assert re.search(r'sitting-times">13:00 <span[^>]*>\(načrtovano\)</span>', page)
+    draft = client.get(
+        reverse("sessions:minutes_pdf", kwargs={"council_slug": council.slug, "pk": held.pk})
+    )
+    assert "ob 13:00" in _pdf_text(draft.content)
+
+
+def test_minutes_snapshot_from_before_recorded_times_renders_what_it_holds(
+    council, secretary, members, held
+):
+    """Versions approved before the times were kept in the snapshot: their document shows
+    the planned start the snapshot holds (the stored PDF bytes are never re-rendered)."""
+    from sessions.documents import minutes_document_context
+
+    minutes = services.minutes_start(session=held, by=secretary)
+    Minutes.objects.filter(pk=minutes.pk).update(
+        started_at=datetime.time(13, 5), ended_at=datetime.time(14, 50)
+    )
+    minutes.refresh_from_db()
+    old = services.minutes_snapshot(minutes=minutes)
+    for key in ("started_at", "ended_at"):
+        del old[key]
+    del old["session"]["end_time"]
+    context = minutes_document_context(minutes=minutes, snapshot=old, version=1)
+    assert (context["sitting_start"], context["sitting_end"]) == ("13:00", "")
+    context = minutes_document_context(
+        minutes=minutes, snapshot=services.minutes_snapshot(minutes=minutes), version=1
+    )
+    assert (context["sitting_start"], context["sitting_end"]) == ("13:05", "14:50")
