@@ -793,6 +793,17 @@ class Task(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
 
+    # The state every live page shows (templates/sessions/includes/task_status.html): an
+    # open task past its due date is "overdue", any other task shows its status. Snapshots
+    # (sent invitations, approved minutes) keep what they said when they were taken.
+    @property
+    def status_key(self) -> str:
+        return "overdue" if self.is_overdue else self.status
+
+    @property
+    def status_label(self) -> str:
+        return str(_("overdue")) if self.is_overdue else self.get_status_display()
+
     @property
     def responsible_label(self) -> str:
         parts = [str(p) for p in (self.responsible_person, self.responsible_organisation) if p]

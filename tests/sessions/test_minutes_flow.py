@@ -319,3 +319,117 @@ def test_minutes_snapshot_from_before_recorded_times_renders_what_it_holds(
         minutes=minutes, snapshot=services.minutes_snapshot(minutes=minutes), version=1
     )
     assert (context["sitting_start"], context["sitting_end"]) == ("13:05", "14:50")
+
+
+# The state of a task on the live pages ----------------------------------------------------
+
+
+def test_overdue_task_is_labelled_the_same_on_every_live_page(
+    client, council, secretary, members, held
+):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(
+        minutes=minutes, by=secretary, agenda_item=held.agenda_items.first(), text="Sklep"
+    )
+    overdue = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "Postaviti ograjo",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() - datetime.timedelta(days=3),
+        },
+    )
+    next_one = services.session_create(
+        council=council,
+        by=secretary,
+        data={
+            "date": timezone.localdate() + datetime.timedelta(days=10),
+            "start_time": datetime.time(17, 0),
+            "place": "Mestna hiša",
+        },
+    )
+    badge = '<span class="badge task-overdue">v zamudi</span>'
+    client.force_login(secretary)
+    kw = {"council_slug": council.slug}
+    pages = {
+        "minutes": reverse("sessions:minutes", kwargs={**kw, "pk": held.pk}),
+        "session": reverse("sessions:session_detail", kwargs={**kw, "pk": next_one.pk}),
+        "task list": reverse("sessions:task_list", kwargs=kw),
+        "task": reverse("sessions:task_detail", kwargs={**kw, "pk": overdue.pk}),
+    }
+    for name, page_url in pages.items():
+        content = client.get(page_url).content.decode()
+        assert content.count(badge) == 1, name
+        assert '<span class="badge task-open">' not in content, name
+
+    Task.objects.filter(pk=overdue.pk).update(status=Task.Status.DONE)
+    for name, page_url in pages.items():
+        content = client.get(page_url).content.decode()
+        assert badge not in content, name
+    assert (
+        '<span class="badge task-done">Opravljena</span>'
+        in client.get(pages["minutes"]).content.decode()
+    )
+
+
+def test_task_status_label(council, secretary, members, held):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="S")
+    task = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "T",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() + datetime.timedelta(days=1),
+        },
+    )
+    assert (task.status_key, str(task.status_label)) == ("open", "Odprta")
+    task.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    assert (task.status_key, str(task.status_label)) == ("overdue", "v zamudi")
+    task.status = Task.Status.IN_PROGRESS
+    assert task.status_key == "overdue"
+    task.status = Task.Status.DROPPED
+    assert (task.status_key, str(task.status_label)) == ("dropped", "Opuščena")
+
+
+def test_sent_invitation_keeps_the_task_state_it_said(client, council, secretary, members, held):
+    from sessions.models import Invitation
+
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="S")
+    task = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "Postaviti ograjo",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() + datetime.timedelta(days=1),
+        },
+    )
+    next_one = services.session_create(
+        council=council,
+        by=secretary,
+        data={
+            "date": timezone.localdate() + datetime.timedelta(days=10),
+            "start_time": datetime.time(17, 0),
+            "place": "Mestna hiša",
+        },
+    )
+    Invitation.objects.create(
+        session=next_one,
+        revision=1,
+        kind=Invitation.Kind.INVITATION,
+        sequence=0,
+        snapshot=services.invitation_snapshot(session=next_one),
+        language="sl",
+    )
+    Task.objects.filter(pk=task.pk).update(due_date=held.date)  # now overdue
+    client.force_login(secretary)
+    kw = {"council_slug": council.slug, "pk": next_one.pk}
+    sent = client.get(reverse("sessions:invitation_detail", kwargs={**kw, "revision": 1}))
+    assert "Postaviti ograjo" in sent.content.decode()
+    assert "v zamudi" not in sent.content.decode()
+    live = client.get(reverse("sessions:session_detail", kwargs=kw)).content.decode()
+    assert '<span class="badge task-overdue">v zamudi</span>' in live
