@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from .models import (
     AgendaItem,
     AgendaProposal,
     Attachment,
+    AttendanceRecord,
     Conclusion,
     Delivery,
     Invitation,
@@ -255,6 +256,28 @@ def minutes_snapshot_times(snapshot: dict) -> tuple[str, str]:
         started=snapshot.get("started_at"),
         ended=snapshot.get("ended_at"),
     )
+
+
+#: the order of the attendance groups in the minutes (the minutes PDF lists them so too)
+PRESENCE_ORDER = [
+    AttendanceRecord.Presence.PRESENT,
+    AttendanceRecord.Presence.SUBSTITUTE,
+    AttendanceRecord.Presence.EXCUSED,
+    AttendanceRecord.Presence.ABSENT,
+    AttendanceRecord.Presence.GUEST,
+]
+
+
+def attendance_list(*, minutes: Minutes) -> QuerySet[AttendanceRecord]:
+    """The attendance of the minutes: present, substitutes, excused, absent, guests, and
+    in each group by surname, then first name, in Slovenian order, like every list of
+    people (a substitute or guest without a person record by the name as written)."""
+    group = Case(
+        *[When(presence=presence, then=Value(i)) for i, presence in enumerate(PRESENCE_ORDER)],
+        default=Value(len(PRESENCE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return AttendanceRecord.objects.filter(minutes=minutes).order_by(group, *_surname_first(), "pk")
 
 
 def conclusions_without_item(*, minutes: Minutes) -> QuerySet[Conclusion]:

@@ -861,7 +861,7 @@ class MinutesView(SessionMixin, TemplateView):
         if minutes is not None:
             context["items"] = selectors.minutes_items(minutes=minutes)
             context["loose_conclusions"] = selectors.conclusions_without_item(minutes=minutes)
-            context["attendance"] = minutes.attendance.all()
+            context["attendance"] = selectors.attendance_list(minutes=minutes)
             versions = list(
                 minutes.versions.defer("pdf", "snapshot")
                 .select_related("approved_at_session")
@@ -915,7 +915,9 @@ class MinutesAttendanceView(MinutesMixin, TemplateView):
     permission = staticmethod(permissions.can_manage_council)
 
     def get_formset(self, data=None):
-        return AttendanceFormSet(data, queryset=self.minutes.attendance.all(), prefix="attendance")
+        return AttendanceFormSet(
+            data, queryset=selectors.attendance_list(minutes=self.minutes), prefix="attendance"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,9 +14,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from sessions import selectors, services
-from sessions.models import Conclusion, Delivery, Minutes, Session, Task
+from sessions.models import AttendanceRecord, Conclusion, Delivery, Minutes, Session, Task
 
-from ..factories import PersonFactory
+from ..factories import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -433,3 +433,50 @@ def test_sent_invitation_keeps_the_task_state_it_said(client, council, secretary
     assert "v zamudi" not in sent.content.decode()
     live = client.get(reverse("sessions:session_detail", kwargs=kw)).content.decode()
     assert '<span class="badge task-overdue">v zamudi</span>' in live
+
+
+# Attendance in Slovenian alphabetical order ------------------------------------------------
+
+
+def test_attendance_is_listed_by_surname_then_first_name(client, council, secretary, members, held):
+    for first, last in [("Ana", "Žagar"), ("Zala", "Čeh"), ("Bojan", "Cankar")]:
+        person = PersonFactory(council=council, first_name=first, last_name=last)
+        MembershipFactory(council=council, person=person, start_date=datetime.date(2023, 1, 1))
+    minutes = services.minutes_start(session=held, by=secretary)
+    AttendanceRecord.objects.create(
+        minutes=minutes, name="Marko Ban", presence=AttendanceRecord.Presence.GUEST
+    )
+    AttendanceRecord.objects.create(
+        minutes=minutes, name="Andrej Zorko", presence=AttendanceRecord.Presence.GUEST
+    )
+    present = [
+        "Bojan Cankar",
+        "Zala Čeh",
+        "Aleksander Lubej",
+        "Simona Rajh",
+        "Ana Žagar",
+        "Tjasa Žnidarič",
+    ]
+    # guests have no person record: by the name as written
+    expected = [*present, "Andrej Zorko", "Marko Ban"]
+
+    assert [r.name for r in selectors.attendance_list(minutes=minutes)] == expected
+    stored = minutes.attendance.filter(presence="present").order_by("position")
+    assert [r.name for r in stored] == present  # minutes_start stores them so too
+
+    client.force_login(secretary)
+    kw = {"council_slug": council.slug, "pk": held.pk}
+    page = client.get(reverse("sessions:minutes", kwargs=kw)).content.decode()
+    listed = re.findall(r'<span class="badge presence-\w+">[^<]*</span> ([^<(]+?)\s*(?:<|$)', page)
+    assert listed == expected
+    form = client.get(reverse("sessions:minutes_attendance", kwargs=kw))
+    names = [f.instance.name for f in form.context["formset"].forms if f.instance.pk]
+    assert names == expected
+    assert [r["name"] for r in services.minutes_snapshot(minutes=minutes)["attendance"]] == (
+        expected
+    )
+    text = " ".join(
+        _pdf_text(client.get(reverse("sessions:minutes_pdf", kwargs=kw)).content).split()
+    )
+    positions = [text.index(name) for name in present]
+    assert positions == sorted(positions)
