@@ -49,9 +49,11 @@ def minutes_document_context(*, minutes, snapshot: dict, version: int | None) ->
     import datetime as _dt
 
     from .models import AttendanceRecord
+    from .selectors import minutes_snapshot_times
 
     session = minutes.session
     attendance = snapshot["attendance"]
+    start, end = minutes_snapshot_times(snapshot)
     by_presence = {
         key: [row for row in attendance if row["presence"] == key]
         for key in AttendanceRecord.Presence.values
@@ -61,6 +63,8 @@ def minutes_document_context(*, minutes, snapshot: dict, version: int | None) ->
         "council": session.council,
         "m": snapshot,
         "session_date": _dt.date.fromisoformat(snapshot["session"]["date"]),
+        "sitting_start": start,
+        "sitting_end": end,
         "present": by_presence["present"],
         "substitutes": by_presence["substitute"],
         "excused": by_presence["excused"],

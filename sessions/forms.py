@@ -87,7 +87,9 @@ class SessionForm(CrispyMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("place") and not data.get("online_url"):
+        # A place or a link that was given but is invalid has its own error already.
+        given = {"place", "online_url"} & set(self.errors)
+        if not given and not data.get("place") and not data.get("online_url"):
             self.add_error("place", _("Give the place or an online meeting link (or both)."))
         return data
 

@@ -6,7 +6,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -74,6 +74,10 @@ class Session(models.Model):
     history = HistoricalRecords()
     objects = SessionQuerySet.as_manager()
 
+    #: the field a constraint's violation is about (by its ``violation_error_code``):
+    #: forms show the error next to that field, not above the form
+    CONSTRAINT_FIELDS = {"number_taken": "number", "end_before_start": "end_time"}
+
     class Meta:
         ordering = ["-date", "-start_time"]
         verbose_name = pgettext_lazy("sitting", "session")
@@ -83,6 +87,7 @@ class Session(models.Model):
                 fields=["council", "term", "number"],
                 condition=~models.Q(status="cancelled"),
                 name="session_unique_number_in_term",
+                violation_error_code="number_taken",
                 violation_error_message=_(
                     "Another session of this council in this term has this number."
                 ),
@@ -91,6 +96,8 @@ class Session(models.Model):
                 condition=models.Q(end_time__isnull=True)
                 | models.Q(end_time__gt=models.F("start_time")),
                 name="session_end_after_start",
+                violation_error_code="end_before_start",
+                violation_error_message=_("The session must end after it starts."),
             ),
         ]
 
@@ -140,6 +147,19 @@ class Session(models.Model):
                     break
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors: dict[str, list] = {}
+            for field, messages in error.error_dict.items():
+                for message in messages:
+                    target = field
+                    if field == NON_FIELD_ERRORS:
+                        target = self.CONSTRAINT_FIELDS.get(message.code, field)
+                    errors.setdefault(target, []).append(message)
+            raise ValidationError(errors) from error
 
     # Single-object derived data -------------------------------------------------
     @property
@@ -537,6 +557,12 @@ class AgendaProposal(models.Model):
 # Minutes, conclusions and tasks -----------------------------------------------------
 
 
+def sitting_times(*, planned_start, planned_end, started=None, ended=None) -> tuple:
+    """(start, end) a sitting is shown with: the times the minutes recorded (the sitting
+    opened, closed), each falling back to the planned one when none was recorded."""
+    return started or planned_start, ended or planned_end
+
+
 class Minutes(models.Model):
     """The minutes of a held session: draft → approved (frozen) → published."""
 
@@ -596,6 +622,20 @@ class Minutes(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @property
+    def sitting(self) -> tuple[datetime.time, datetime.time | None]:
+        """(start, end) of the sitting: as recorded, else as planned."""
+        return sitting_times(
+            planned_start=self.session.start_time,
+            planned_end=self.session.end_time,
+            started=self.started_at,
+            ended=self.ended_at,
+        )
+
+    @property
+    def times_recorded(self) -> bool:
+        return bool(self.started_at or self.ended_at)
 
 
 class AttendanceRecord(models.Model):
@@ -752,6 +792,17 @@ class Task(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    # The state every live page shows (templates/sessions/includes/task_status.html): an
+    # open task past its due date is "overdue", any other task shows its status. Snapshots
+    # (sent invitations, approved minutes) keep what they said when they were taken.
+    @property
+    def status_key(self) -> str:
+        return "overdue" if self.is_overdue else self.status
+
+    @property
+    def status_label(self) -> str:
+        return str(_("overdue")) if self.is_overdue else self.get_status_display()
 
     @property
     def responsible_label(self) -> str:

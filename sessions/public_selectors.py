@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 
 from councils.models import Council
 
-from .models import AgendaItem, Invitation, Minutes, MinutesVersion, Session
+from .models import AgendaItem, Invitation, Minutes, MinutesVersion, Session, sitting_times
 
 #: statuses that make a session public on their own
 PUBLIC_STATUSES = (Session.Status.CONVENED, Session.Status.HELD, Session.Status.CLOSED)
@@ -194,6 +194,9 @@ class PublicMinutes:
     published_at: datetime.datetime | None
     items: list[PublicItem]
     hidden_item_count: int
+    #: when the sitting opened and closed as these minutes record it (None: not recorded)
+    started_at: datetime.time | None = None
+    ended_at: datetime.time | None = None
 
     @cached_property
     def conclusions(self) -> list[PublicConclusion]:
@@ -241,6 +244,30 @@ def public_part(snapshot: dict, *, version: int, approved_on, published_at=None)
         published_at=published_at,
         items=items,
         hidden_item_count=hidden,
+        started_at=_time(snapshot.get("started_at")),
+        ended_at=_time(snapshot.get("ended_at")),
+    )
+
+
+def _time(value) -> datetime.time | None:
+    """A snapshot's "HH:MM" (absent from snapshots taken before times were recorded)."""
+    try:
+        return datetime.time.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def session_public_times(
+    *, session: Session, minutes: PublicMinutes | None
+) -> tuple[datetime.time, datetime.time | None]:
+    """(start, end) of a public session: the times its published minutes record, each
+    falling back to the planned one. Unpublished (draft) minutes are not public, so
+    their times are not read."""
+    return sitting_times(
+        planned_start=session.start_time,
+        planned_end=session.end_time,
+        started=minutes.started_at if minutes else None,
+        ended=minutes.ended_at if minutes else None,
     )
 
 
@@ -262,6 +289,8 @@ def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes
             "minutes__session_id",
             "number",
             "snapshot__items",
+            "snapshot__started_at",
+            "snapshot__ended_at",
             "approved_on",
             "published_at",
         )
@@ -271,12 +300,19 @@ def public_minutes_for(*, council: Council, sessions) -> dict[int, PublicMinutes
         latest[session_id] = version  # the highest published number wins
     return {
         session_id: public_part(
-            {"items": items or []},
+            {"items": items or [], "started_at": started_at, "ended_at": ended_at},
             version=number,
             approved_on=approved_on,
             published_at=published_at,
         )
-        for session_id, (number, items, approved_on, published_at) in latest.items()
+        for session_id, (
+            number,
+            items,
+            started_at,
+            ended_at,
+            approved_on,
+            published_at,
+        ) in latest.items()
     }
 
 

@@ -26,9 +26,13 @@ class SessionPageView(PublicCouncilMixin, TemplateView):
         if session is None:
             raise Http404
         minutes = public_selectors.public_minutes_for(council=self.council, sessions=[session])
+        public_minutes = minutes.get(session.pk)
+        start, end = public_selectors.session_public_times(session=session, minutes=public_minutes)
         context.update(
             session=session,
-            public_minutes=minutes.get(session.pk),
+            public_minutes=public_minutes,
+            start_time=start,
+            end_time=end,
             is_cancelled=session.status == session.Status.CANCELLED,
         )
         return context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from .models import (
     AgendaItem,
     AgendaProposal,
     Attachment,
+    AttendanceRecord,
     Conclusion,
     Delivery,
     Invitation,
@@ -23,6 +24,7 @@ from .models import (
     Session,
     Task,
     TaskNote,
+    sitting_times,
 )
 
 
@@ -171,6 +173,21 @@ def attendance_summary(*, session: Session) -> dict:
     }
 
 
+def rsvp_current(*, invitee: Invitee) -> dict:
+    """The invitee's saved answer as the attendance form's initial values: the answer,
+    the note and, when a substitute was sent, who it is."""
+    current = {"response": invitee.response, "note": invitee.response_note}
+    if invitee.response == Invitee.Response.SUBSTITUTE:
+        substitute = invitee.substitutes.filter(is_active=True).order_by("-pk").first()
+        if substitute is not None:
+            current.update(
+                substitute_name=substitute.name,
+                substitute_organisation=substitute.organisation_name,
+                substitute_email=substitute.email,
+            )
+    return current
+
+
 def invitee_for_user(*, session: Session, user) -> Invitee | None:
     if not user.is_authenticated:
         return None
@@ -227,6 +244,42 @@ def minutes_items(*, minutes: Minutes) -> QuerySet[AgendaItem]:
         )
         .order_by("position", "pk")
     )
+
+
+def minutes_snapshot_times(snapshot: dict) -> tuple[str, str]:
+    """(start, end) of the sitting, "HH:MM" or "", as a minutes snapshot
+    (``services.minutes_snapshot``) holds them: the recorded times, each falling back to
+    the planned one. A snapshot from before the recorded times were kept holds the planned
+    start only, and that is what it shows."""
+    session = snapshot.get("session", {})
+    return sitting_times(
+        planned_start=session.get("start_time", ""),
+        planned_end=session.get("end_time", ""),
+        started=snapshot.get("started_at"),
+        ended=snapshot.get("ended_at"),
+    )
+
+
+#: the order of the attendance groups in the minutes (the minutes PDF lists them so too)
+PRESENCE_ORDER = [
+    AttendanceRecord.Presence.PRESENT,
+    AttendanceRecord.Presence.SUBSTITUTE,
+    AttendanceRecord.Presence.EXCUSED,
+    AttendanceRecord.Presence.ABSENT,
+    AttendanceRecord.Presence.GUEST,
+]
+
+
+def attendance_list(*, minutes: Minutes) -> QuerySet[AttendanceRecord]:
+    """The attendance of the minutes: present, substitutes, excused, absent, guests, and
+    in each group by surname, then first name, in Slovenian order, like every list of
+    people (a substitute or guest without a person record by the name as written)."""
+    group = Case(
+        *[When(presence=presence, then=Value(i)) for i, presence in enumerate(PRESENCE_ORDER)],
+        default=Value(len(PRESENCE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return AttendanceRecord.objects.filter(minutes=minutes).order_by(group, *_surname_first(), "pk")
 
 
 def conclusions_without_item(*, minutes: Minutes) -> QuerySet[Conclusion]:

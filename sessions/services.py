@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from councils.audit import audit_record
 from councils.models import AuditEvent, Council, Organisation, Person, Term
 from councils.services import set_history_user
+from sosvet.collation import collation_key
 
 from . import selectors
 from .models import (
@@ -879,7 +880,9 @@ def minutes_start(*, session: Session, by) -> Minutes:
     minutes.save()
     rows = []
     invitees = list(
-        Invitee.objects.filter(session=session, is_active=True).select_related("substitute_for")
+        Invitee.objects.filter(session=session, is_active=True).select_related(
+            "person", "substitute_for"
+        )
     )
     presence = {
         Invitee.Response.ATTENDING: AttendanceRecord.Presence.PRESENT,
@@ -931,14 +934,15 @@ def minutes_start(*, session: Session, by) -> Minutes:
                     presence=AttendanceRecord.Presence.PRESENT,
                 )
             )
-    order = {
-        AttendanceRecord.Presence.PRESENT: 0,
-        AttendanceRecord.Presence.SUBSTITUTE: 1,
-        AttendanceRecord.Presence.EXCUSED: 2,
-        AttendanceRecord.Presence.ABSENT: 3,
-        AttendanceRecord.Presence.GUEST: 4,
-    }
-    rows.sort(key=lambda r: (order[r.presence], r.name))
+    # Stored in the order selectors.attendance_list shows them (surname, first name).
+    group = {presence: i for i, presence in enumerate(selectors.PRESENCE_ORDER)}
+    rows.sort(
+        key=lambda r: (
+            group[r.presence],
+            collation_key(r.person.last_name if r.person else r.name),
+            collation_key(r.person.first_name if r.person else r.name),
+        )
+    )
     for position, row in enumerate(rows, start=1):
         row.position = position
     bulk_create_with_history(rows, AttendanceRecord, default_user=_user_or_none(by))
@@ -1108,8 +1112,12 @@ def minutes_snapshot(*, minutes: Minutes) -> dict:
             "number": session.number,
             "date": session.date.isoformat(),
             "start_time": session.start_time.strftime("%H:%M"),
+            "end_time": session.end_time.strftime("%H:%M") if session.end_time else "",
             "place": session.place,
         },
+        # the times the sitting actually opened and closed, as recorded ("" if not)
+        "started_at": minutes.started_at.strftime("%H:%M") if minutes.started_at else "",
+        "ended_at": minutes.ended_at.strftime("%H:%M") if minutes.ended_at else "",
         "chair": str(minutes.chair) if minutes.chair else "",
         "recorder": str(minutes.recorder) if minutes.recorder else "",
         "introduction": minutes.introduction,
@@ -1120,7 +1128,7 @@ def minutes_snapshot(*, minutes: Minutes) -> dict:
                 "presence": r.presence,
                 "substitute_for": r.substitute_for,
             }
-            for r in minutes.attendance.all()
+            for r in selectors.attendance_list(minutes=minutes)
         ],
         "items": [
             {

@@ -166,9 +166,12 @@ class SessionDetailView(SessionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         session = self.session
         context["items"] = selectors.agenda_items(session=session)
-        context["my_invitee"] = selectors.invitee_for_user(session=session, user=self.request.user)
-        if context["my_invitee"] is not None:
-            context["rsvp_form"] = RSVPForm(initial={"response": context["my_invitee"].response})
+        my_invitee = selectors.invitee_for_user(session=session, user=self.request.user)
+        context["my_invitee"] = my_invitee
+        if my_invitee is not None:
+            context["my_answer"] = selectors.rsvp_current(invitee=my_invitee)
+            if "rsvp_form" not in kwargs:
+                context["rsvp_form"] = RSVPForm(initial=context["my_answer"])
         if self.access.can_manage:
             context["invitations"] = selectors.invitations_list(session=session)
             context["proposals"] = selectors.proposals_list(council=self.council, session=session)
@@ -620,10 +623,13 @@ def _record_rsvp(request, invitee: Invitee, form: RSVPForm) -> bool:
     return True
 
 
-class SessionRSVPView(SessionMixin, View):
-    """A signed-in member answers on the session page."""
+class SessionRSVPView(SessionDetailView):
+    """A signed-in member answers on the session page. Errors re-render the session page
+    with the bound form (each error under its field, the input kept), as the personal
+    link's page does; a saved answer goes back to the page, which shows it."""
 
     permission = staticmethod(permissions.can_view_council)
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         invitee = selectors.invitee_for_user(session=self.session, user=request.user)
@@ -632,11 +638,8 @@ class SessionRSVPView(SessionMixin, View):
         form = RSVPForm(request.POST)
         if form.is_valid() and _record_rsvp(request, invitee, form):
             messages.success(request, _("Thank you, your answer was recorded."))
-        else:
-            for _field, errors in form.errors.items():
-                for error in errors:
-                    messages.error(request, error)
-        return redirect(self.session_url())
+            return redirect(f"{self.session_url()}#my-answer")
+        return self.render_to_response(self.get_context_data(rsvp_form=form))
 
 
 class RSVPView(TemplateView):
@@ -677,11 +680,12 @@ class RSVPView(TemplateView):
         context["council"] = invitee.session.council
         latest = selectors.invitation_latest(session=invitee.session)
         context["s"] = snapshot_context(latest.snapshot) if latest else None
+        context["answer"] = selectors.rsvp_current(invitee=invitee)
         if "form" not in context:
+            initial = dict(context["answer"])
             answer = self.request.GET.get("answer")
-            initial = {
-                "response": answer if answer in Invitee.Response.values else invitee.response
-            }
+            if answer and answer in Invitee.Response.values:
+                initial["response"] = answer
             context["form"] = RSVPForm(initial=initial)
         return context
 
@@ -689,10 +693,9 @@ class RSVPView(TemplateView):
         form = RSVPForm(request.POST)
         if form.is_valid() and _record_rsvp(request, self.invitee, form):
             self.invitee.refresh_from_db()
+            current = selectors.rsvp_current(invitee=self.invitee)
             return self.render_to_response(
-                self.get_context_data(
-                    form=RSVPForm(initial={"response": self.invitee.response}), saved=True
-                )
+                self.get_context_data(form=RSVPForm(initial=current), saved=True)
             )
         return self.render_to_response(self.get_context_data(form=form), status=200)
 
@@ -852,7 +855,7 @@ class MinutesView(SessionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         minutes = (
-            Minutes.objects.select_related("chair", "recorder", "approved_at_session")
+            Minutes.objects.select_related("session", "chair", "recorder", "approved_at_session")
             .filter(session=self.session)
             .first()
         )
@@ -860,7 +863,7 @@ class MinutesView(SessionMixin, TemplateView):
         if minutes is not None:
             context["items"] = selectors.minutes_items(minutes=minutes)
             context["loose_conclusions"] = selectors.conclusions_without_item(minutes=minutes)
-            context["attendance"] = minutes.attendance.all()
+            context["attendance"] = selectors.attendance_list(minutes=minutes)
             versions = list(
                 minutes.versions.defer("pdf", "snapshot")
                 .select_related("approved_at_session")
@@ -914,7 +917,9 @@ class MinutesAttendanceView(MinutesMixin, TemplateView):
     permission = staticmethod(permissions.can_manage_council)
 
     def get_formset(self, data=None):
-        return AttendanceFormSet(data, queryset=self.minutes.attendance.all(), prefix="attendance")
+        return AttendanceFormSet(
+            data, queryset=selectors.attendance_list(minutes=self.minutes), prefix="attendance"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

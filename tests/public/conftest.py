@@ -65,10 +65,14 @@ def invite(session, revision=1, kind=Invitation.Kind.INVITATION, sequence=0):
     )
 
 
-def publish_minutes(session, conclusions, *, summary="Povzetek razprave.", publish=True):
+def publish_minutes(
+    session, conclusions, *, summary="Povzetek razprave.", publish=True, times=(None, None)
+):
     """Minutes of a held session with conclusions (item title, text, is_public), approved
-    as version 1 (stored snapshot, no PDF rendering) and, unless told, published."""
+    as version 1 (stored snapshot, no PDF rendering) and, unless told, published;
+    ``times``: when the sitting opened and closed, as recorded."""
     minutes = session_services.minutes_start(session=session, by=None)
+    Minutes.objects.filter(pk=minutes.pk).update(started_at=times[0], ended_at=times[1])
     items = {item.title: item for item in session.agenda_items.all()}
     for item in items.values():
         record = item.record

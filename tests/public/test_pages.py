@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from councils.models import Council, Person
 from sessions import services as session_services
-from sessions.models import Minutes, MinutesVersion
+from sessions.models import Minutes, MinutesVersion, Session
 
 from ..factories import CouncilFactory, MunicipalityFactory
-from .conftest import PDF
+from .conftest import PDF, D, T, make_session, publish_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +282,60 @@ def test_session_with_draft_minutes_shows_no_conclusions(client, world):
 
     assert "Počitniški čas" in content  # the public agenda item
     assert "SKRITO" not in content
+
+
+def _time_shown(content: str) -> str:
+    """The "Time" (Čas) row of a public session page."""
+    import re
+
+    return re.search(r"<dt>Čas</dt>\s*<dd>(.*?)</dd>", content, re.S).group(1)
+
+
+def test_session_page_shows_the_times_the_published_minutes_record(client, public_council):
+    session = make_session(
+        public_council, D(2024, 9, 17), status=Session.Status.HELD, number=5, items=[("A", True)]
+    )
+    publish_minutes(session, [], times=(T(13, 5), T(14, 50)))
+
+    content = text(client.get(url("session", public_council, pk=session.pk)))
+
+    assert _time_shown(content) == "13:05–14:50"
+
+
+def test_session_page_without_recorded_times_shows_the_planned_ones(client, world):
+    content = text(client.get(url("session", world["council"], pk=world["held"].pk)))
+
+    assert _time_shown(content) == "13:00–15:00"
+
+
+def test_session_page_never_shows_the_times_of_unpublished_minutes(client, world):
+    held = world["held_draft_minutes"]
+    Minutes.objects.filter(session=held).update(started_at=T(13, 5), ended_at=T(14, 50))
+
+    content = text(client.get(url("session", world["council"], pk=held.pk)))
+
+    assert _time_shown(content) == "13:00–15:00"
+
+
+def test_session_page_of_a_version_stored_without_times_shows_the_planned_ones(
+    client, public_council
+):
+    """A version approved before the times were kept: its snapshot is read as it is (its
+    stored bytes are never rewritten) and the page falls back to the planned times."""
+    session = make_session(
+        public_council, D(2024, 9, 17), status=Session.Status.HELD, number=5, items=[("A", True)]
+    )
+    minutes = publish_minutes(session, [], times=(T(13, 5), T(14, 50)))
+    version = minutes.versions.get()
+    old = dict(version.snapshot)
+    del old["started_at"], old["ended_at"]
+    MinutesVersion.objects.filter(pk=version.pk).update(snapshot=old)
+
+    content = text(client.get(url("session", public_council, pk=session.pk)))
+
+    assert _time_shown(content) == "13:00–15:00"
+    version.refresh_from_db()
+    assert version.snapshot == old and bytes(version.pdf) == b"%PDF-1.7 minutes"
 
 
 def _correct(held, approving, text_after):

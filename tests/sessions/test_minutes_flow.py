@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import threading
 
 import pytest
@@ -13,9 +14,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from sessions import selectors, services
-from sessions.models import Conclusion, Delivery, Minutes, Session, Task
+from sessions.models import AttendanceRecord, Conclusion, Delivery, Minutes, Session, Task
 
-from ..factories import PersonFactory
+from ..factories import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +237,246 @@ def test_conclusion_numbering_stays_unique_under_concurrent_adds(council, secret
     numbers = sorted(Conclusion.objects.filter(session=session).values_list("number", flat=True))
     assert numbers == list(range(1, 9))
     _ = PersonFactory  # factories available for extensions
+
+
+# The times of the sitting ---------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _approve(minutes, secretary, members, following):
+    Minutes.objects.filter(pk=minutes.pk).update(
+        chair=members[0].person, recorder=members[1].person
+    )
+    minutes.refresh_from_db()
+    services.minutes_approve(
+        minutes=minutes, by=secretary, approved_at_session=following, approved_on=following.date
+    )
+    return minutes.versions.get()
+
+
+def test_minutes_record_the_times_the_sitting_opened_and_closed(
+    client, council, secretary, members, held, following
+):
+    Session.objects.filter(pk=held.pk).update(end_time=datetime.time(15, 0))
+    minutes = services.minutes_start(session=held, by=secretary)
+    services.minutes_update(
+        minutes=minutes,
+        by=secretary,
+        data={"started_at": datetime.time(13, 5), "ended_at": datetime.time(14, 50)},
+    )
+    client.force_login(secretary)
+    minutes_url = reverse("sessions:minutes", kwargs={"council_slug": council.slug, "pk": held.pk})
+    page = client.get(minutes_url).content.decode()
+    assert '<dd class="col-sm-9 sitting-times">13:05–14:50</dd>' in page
+    draft = client.get(
+        reverse("sessions:minutes_pdf", kwargs={"council_slug": council.slug, "pk": held.pk})
+    )
+    assert "od 13:05 do 14:50" in _pdf_text(draft.content)
+    assert "ob 13:00" not in _pdf_text(draft.content)
+
+    version = _approve(minutes, secretary, members, following)
+    assert (version.snapshot["started_at"], version.snapshot["ended_at"]) == ("13:05", "14:50")
+    assert version.snapshot["session"]["end_time"] == "15:00"  # the planned end, kept too
+    assert "od 13:05 do 14:50" in _pdf_text(bytes(version.pdf))
+
+
+def test_minutes_without_recorded_times_show_the_planned_ones(
+    client, council, secretary, members, held
+):
+    services.minutes_start(session=held, by=secretary)
+    client.force_login(secretary)
+    minutes_url = reverse("sessions:minutes", kwargs={"council_slug": council.slug, "pk": held.pk})
+    page = client.get(minutes_url).content.decode()
+    assert re.search(r'sitting-times">13:00 <span[^>]*>\(načrtovano\)</span>', page)
+    draft = client.get(
+        reverse("sessions:minutes_pdf", kwargs={"council_slug": council.slug, "pk": held.pk})
+    )
+    assert "ob 13:00" in _pdf_text(draft.content)
+
+
+def test_minutes_snapshot_from_before_recorded_times_renders_what_it_holds(
+    council, secretary, members, held
+):
+    """Versions approved before the times were kept in the snapshot: their document shows
+    the planned start the snapshot holds (the stored PDF bytes are never re-rendered)."""
+    from sessions.documents import minutes_document_context
+
+    minutes = services.minutes_start(session=held, by=secretary)
+    Minutes.objects.filter(pk=minutes.pk).update(
+        started_at=datetime.time(13, 5), ended_at=datetime.time(14, 50)
+    )
+    minutes.refresh_from_db()
+    old = services.minutes_snapshot(minutes=minutes)
+    for key in ("started_at", "ended_at"):
+        del old[key]
+    del old["session"]["end_time"]
+    context = minutes_document_context(minutes=minutes, snapshot=old, version=1)
+    assert (context["sitting_start"], context["sitting_end"]) == ("13:00", "")
+    context = minutes_document_context(
+        minutes=minutes, snapshot=services.minutes_snapshot(minutes=minutes), version=1
+    )
+    assert (context["sitting_start"], context["sitting_end"]) == ("13:05", "14:50")
+
+
+# The state of a task on the live pages ----------------------------------------------------
+
+
+def test_overdue_task_is_labelled_the_same_on_every_live_page(
+    client, council, secretary, members, held
+):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(
+        minutes=minutes, by=secretary, agenda_item=held.agenda_items.first(), text="Sklep"
+    )
+    overdue = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "Postaviti ograjo",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() - datetime.timedelta(days=3),
+        },
+    )
+    next_one = services.session_create(
+        council=council,
+        by=secretary,
+        data={
+            "date": timezone.localdate() + datetime.timedelta(days=10),
+            "start_time": datetime.time(17, 0),
+            "place": "Mestna hiša",
+        },
+    )
+    badge = '<span class="badge task-overdue">v zamudi</span>'
+    client.force_login(secretary)
+    kw = {"council_slug": council.slug}
+    pages = {
+        "minutes": reverse("sessions:minutes", kwargs={**kw, "pk": held.pk}),
+        "session": reverse("sessions:session_detail", kwargs={**kw, "pk": next_one.pk}),
+        "task list": reverse("sessions:task_list", kwargs=kw),
+        "task": reverse("sessions:task_detail", kwargs={**kw, "pk": overdue.pk}),
+    }
+    for name, page_url in pages.items():
+        content = client.get(page_url).content.decode()
+        assert content.count(badge) == 1, name
+        assert '<span class="badge task-open">' not in content, name
+
+    Task.objects.filter(pk=overdue.pk).update(status=Task.Status.DONE)
+    for name, page_url in pages.items():
+        content = client.get(page_url).content.decode()
+        assert badge not in content, name
+    assert (
+        '<span class="badge task-done">Opravljena</span>'
+        in client.get(pages["minutes"]).content.decode()
+    )
+
+
+def test_task_status_label(council, secretary, members, held):
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="S")
+    task = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "T",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() + datetime.timedelta(days=1),
+        },
+    )
+    assert (task.status_key, str(task.status_label)) == ("open", "Odprta")
+    task.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    assert (task.status_key, str(task.status_label)) == ("overdue", "v zamudi")
+    task.status = Task.Status.IN_PROGRESS
+    assert task.status_key == "overdue"
+    task.status = Task.Status.DROPPED
+    assert (task.status_key, str(task.status_label)) == ("dropped", "Opuščena")
+
+
+def test_sent_invitation_keeps_the_task_state_it_said(client, council, secretary, members, held):
+    from sessions.models import Invitation
+
+    minutes = services.minutes_start(session=held, by=secretary)
+    conclusion = services.conclusion_add(minutes=minutes, by=secretary, agenda_item=None, text="S")
+    task = services.task_create(
+        conclusion=conclusion,
+        by=secretary,
+        data={
+            "title": "Postaviti ograjo",
+            "responsible_person": members[0].person,
+            "due_date": timezone.localdate() + datetime.timedelta(days=1),
+        },
+    )
+    next_one = services.session_create(
+        council=council,
+        by=secretary,
+        data={
+            "date": timezone.localdate() + datetime.timedelta(days=10),
+            "start_time": datetime.time(17, 0),
+            "place": "Mestna hiša",
+        },
+    )
+    Invitation.objects.create(
+        session=next_one,
+        revision=1,
+        kind=Invitation.Kind.INVITATION,
+        sequence=0,
+        snapshot=services.invitation_snapshot(session=next_one),
+        language="sl",
+    )
+    Task.objects.filter(pk=task.pk).update(due_date=held.date)  # now overdue
+    client.force_login(secretary)
+    kw = {"council_slug": council.slug, "pk": next_one.pk}
+    sent = client.get(reverse("sessions:invitation_detail", kwargs={**kw, "revision": 1}))
+    assert "Postaviti ograjo" in sent.content.decode()
+    assert "v zamudi" not in sent.content.decode()
+    live = client.get(reverse("sessions:session_detail", kwargs=kw)).content.decode()
+    assert '<span class="badge task-overdue">v zamudi</span>' in live
+
+
+# Attendance in Slovenian alphabetical order ------------------------------------------------
+
+
+def test_attendance_is_listed_by_surname_then_first_name(client, council, secretary, members, held):
+    for first, last in [("Ana", "Žagar"), ("Zala", "Čeh"), ("Bojan", "Cankar")]:
+        person = PersonFactory(council=council, first_name=first, last_name=last)
+        MembershipFactory(council=council, person=person, start_date=datetime.date(2023, 1, 1))
+    minutes = services.minutes_start(session=held, by=secretary)
+    AttendanceRecord.objects.create(
+        minutes=minutes, name="Marko Ban", presence=AttendanceRecord.Presence.GUEST
+    )
+    AttendanceRecord.objects.create(
+        minutes=minutes, name="Andrej Zorko", presence=AttendanceRecord.Presence.GUEST
+    )
+    present = [
+        "Bojan Cankar",
+        "Zala Čeh",
+        "Aleksander Lubej",
+        "Simona Rajh",
+        "Ana Žagar",
+        "Tjasa Žnidarič",
+    ]
+    # guests have no person record: by the name as written
+    expected = [*present, "Andrej Zorko", "Marko Ban"]
+
+    assert [r.name for r in selectors.attendance_list(minutes=minutes)] == expected
+    stored = minutes.attendance.filter(presence="present").order_by("position")
+    assert [r.name for r in stored] == present  # minutes_start stores them so too
+
+    client.force_login(secretary)
+    kw = {"council_slug": council.slug, "pk": held.pk}
+    page = client.get(reverse("sessions:minutes", kwargs=kw)).content.decode()
+    listed = re.findall(r'<span class="badge presence-\w+">[^<]*</span> ([^<(]+?)\s*(?:<|$)', page)
+    assert listed == expected
+    form = client.get(reverse("sessions:minutes_attendance", kwargs=kw))
+    names = [f.instance.name for f in form.context["formset"].forms if f.instance.pk]
+    assert names == expected
+    assert [r["name"] for r in services.minutes_snapshot(minutes=minutes)["attendance"]] == (
+        expected
+    )
+    text = " ".join(
+        _pdf_text(client.get(reverse("sessions:minutes_pdf", kwargs=kw)).content).split()
+    )
+    positions = [text.index(name) for name in present]
+    assert positions == sorted(positions)

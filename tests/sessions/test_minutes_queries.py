@@ -53,7 +53,7 @@ def test_minutes_page_query_count(
     client.force_login(secretary)
     url = reverse("sessions:minutes", kwargs={"council_slug": council.slug, "pk": session.pk})
     client.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert len(response.context["items"]) == item_count
 

@@ -133,7 +133,7 @@ def test_session_number_unique_per_council_and_term_message(council):
     make_session(council, date=D(2025, 3, 1), number=5, term=term)
     duplicate = unsaved(council, number=5, term=term)
     assert clean_errors(duplicate) == {
-        "__all__": ["Another session of this council in this term has this number."]
+        "number": ["Another session of this council in this term has this number."]
     }
 
 

@@ -182,7 +182,7 @@ def test_rsvp_page_shows_the_form_preselected_from_the_link(en, simona):
     assert response.status_code == 200
     assert "sessions/rsvp.html" in templates(response)
     assert response.context["invitee"] == simona
-    assert response.context["form"].initial == {"response": "excused"}
+    assert response.context["form"].initial == {"response": "excused", "note": ""}
     content = response.content.decode()
     assert re.search(r'<input[^>]*value="excused"[^>]*checked', content)
     assert not re.search(r'<input[^>]*value="attending"[^>]*checked', content)
@@ -192,13 +192,13 @@ def test_rsvp_page_shows_the_form_preselected_from_the_link(en, simona):
 @pytest.mark.parametrize("answer", ["attending", "substitute"])
 def test_rsvp_page_preselects_each_answer(en, simona, answer):
     response = en.get(url(rsvp_token(simona)), {"answer": answer})
-    assert response.context["form"].initial == {"response": answer}
+    assert response.context["form"].initial == {"response": answer, "note": ""}
 
 
 def test_rsvp_page_unknown_answer_falls_back_to_the_current_one(en, simona):
-    services.rsvp_record(invitee=simona, response="attending")
+    services.rsvp_record(invitee=simona, response="attending", note="Pridem")
     response = en.get(url(rsvp_token(simona)), {"answer": "<script>"})
-    assert response.context["form"].initial == {"response": "attending"}
+    assert response.context["form"].initial == {"response": "attending", "note": "Pridem"}
     assert "<script>" not in response.content.decode()
 
 

@@ -158,10 +158,79 @@ def test_session_create_duplicate_number_is_a_form_error(en_client, council):
     make_session(council, date=datetime.date(2025, 1, 10), number=3, term=council.terms.get())
     response = en_client.post(u("session_create", council), session_post(day, number="3"))
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
+    assert response.context["form"].errors == {
+        "number": ["Another session of this council in this term has this number."]
+    }
+    assert field_errors_html(response, "number") == [
         "Another session of this council in this term has this number."
     ]
+    assert "alert-block" not in response.content.decode()  # no banner above the form
+    assert input_value(response, "number") == "3"
+    assert input_value(response, "place") == "Mestna hiša, sejna soba"
     assert Session.objects.count() == 1
+
+
+def test_session_edit_to_a_taken_number_is_an_error_on_the_number(en_client, council):
+    term = council.terms.get()
+    make_session(council, date=datetime.date(2025, 1, 10), number=7, term=term)
+    session = make_session(council, date=datetime.date(2025, 3, 10), number=8, term=term)
+    response = en_client.post(
+        u("session_edit", council, pk=session.pk), session_post(session.date, number="7")
+    )
+    assert response.status_code == 200
+    assert field_errors_html(response, "number") == [
+        "Another session of this council in this term has this number."
+    ]
+    assert response.context["form"].non_field_errors() == []
+    session.refresh_from_db()
+    assert session.number == 8
+
+
+def test_session_model_constraint_errors_are_keyed_by_their_fields(council, english):
+    """The model's own check (the service's ``full_clean``) names the field, for every form
+    that saves a session (the session form, the admin)."""
+    from django.core.exceptions import ValidationError
+
+    term = council.terms.get()
+    make_session(council, date=datetime.date(2025, 1, 10), number=3, term=term)
+    twin = Session(
+        council=council,
+        term=term,
+        number=3,
+        date=datetime.date(2025, 3, 10),
+        start_time=T(17, 0),
+        place="Drugje",
+    )
+    with pytest.raises(ValidationError) as error:
+        twin.validate_constraints()
+    assert error.value.message_dict == {
+        "number": ["Another session of this council in this term has this number."]
+    }
+    twin.number = 4
+    twin.end_time = T(16, 0)
+    with pytest.raises(ValidationError) as error:
+        twin.validate_constraints()
+    assert error.value.message_dict == {"end_time": ["The session must end after it starts."]}
+
+
+def test_session_create_too_long_place_has_the_length_error_only(en_client, council, day):
+    response = en_client.post(u("session_create", council), session_post(day, place="P" * 400))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "place": ["Ensure this value has at most 250 characters (it has 400)."]
+    }
+    assert field_errors_html(response, "place") == [
+        "Ensure this value has at most 250 characters (it has 400)."
+    ]
+    assert not Session.objects.exists()
+
+
+def test_session_create_bad_link_without_place_has_the_link_error_only(en_client, council, day):
+    response = en_client.post(
+        u("session_create", council), session_post(day, place="", online_url="http://")
+    )
+    assert response.context["form"].errors == {"online_url": ["Enter a valid URL."]}
+    assert not Session.objects.exists()
 
 
 def test_session_create_deadline_after_start_is_an_error_on_the_deadline(en_client, council, day):
@@ -767,3 +836,143 @@ def test_selectors_never_mix_councils(council, other_council, world):
     assert list(selectors.proposals_list(council=other_council)) == []
     with pytest.raises(type(world["attachment"]).DoesNotExist):
         selectors.attachment_get(council=other_council, pk=world["attachment"].pk)
+
+
+# Attendance answer on the session page ---------------------------------------------
+
+
+def rsvp_field_errors(response, field: str) -> list[str]:
+    """The errors rendered right below one field of the attendance form
+    (``sessions/includes/rsvp_fields.html``)."""
+    content = response.content.decode()
+    if field == "response":
+        block = re.search(r"<fieldset.*?</fieldset>", content, re.S).group(0)
+    else:
+        block = re.search(
+            rf'id="id_{field}"[^>]*>(\s*<div class="invalid-feedback[^"]*">.*?</div>)*',
+            content,
+            re.S,
+        ).group(0)
+    return [
+        html.unescape(m)
+        for m in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', block, re.S)
+    ]
+
+
+@pytest.fixture
+def my_invitee(council, member, upcoming):
+    """The signed-in member (Simona Rajh), invited to the convened upcoming session."""
+    upcoming.status = Session.Status.CONVENED
+    upcoming.save(update_fields=["status"])
+    person = selectors.person_for_user(council=council, user=member)
+    return Invitee.objects.create(
+        session=upcoming, person=person, name="Simona Rajh", email="simona@example.test"
+    )
+
+
+def test_session_rsvp_view_errors_are_shown_by_their_fields_with_the_input_kept(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {
+            "response": "substitute",
+            "substitute_name": "",
+            "substitute_organisation": "PP Ptuj",
+            "substitute_email": "ni-naslov",
+            "note": "Zamujam 10 minut",
+        },
+    )
+    assert response.status_code == 200
+    assert "sessions/session_detail.html" in [t.name for t in response.templates]
+    assert rsvp_field_errors(response, "substitute_name") == ["Give the substitute's name."]
+    assert rsvp_field_errors(response, "substitute_email") == ["Enter a valid email address."]
+    assert input_value(response, "substitute_organisation") == "PP Ptuj"
+    assert input_value(response, "substitute_email") == "ni-naslov"
+    assert input_value(response, "note") == "Zamujam 10 minut"
+    assert re.search(r'<input[^>]*value="substitute"[^>]*checked', response.content.decode())
+    assert messages_of(response) == []
+    my_invitee.refresh_from_db()
+    assert (my_invitee.response, my_invitee.response_note) == ("", "")
+
+
+def test_session_rsvp_view_without_an_answer_names_the_answer_field(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(u("session_rsvp", council, pk=upcoming.pk), {"note": "Še ne vem"})
+    assert response.status_code == 200
+    assert rsvp_field_errors(response, "response") == ["This field is required."]
+    assert input_value(response, "note") == "Še ne vem"
+    assert messages_of(response) == []
+
+
+def test_session_rsvp_view_service_error_is_shown_by_its_field(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {
+            "response": "substitute",
+            "substitute_name": "Jaz Sama",
+            "substitute_email": "simona@example.test",
+        },
+    )
+    assert response.status_code == 200
+    assert rsvp_field_errors(response, "substitute_email") == [
+        "The substitute must be someone else."
+    ]
+    assert input_value(response, "substitute_name") == "Jaz Sama"
+    assert not Invitee.objects.filter(kind=Invitee.Kind.SUBSTITUTE).exists()
+
+
+def test_session_rsvp_view_saved_answer_and_note_are_shown_back(
+    member_client, council, upcoming, my_invitee
+):
+    response = member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {"response": "excused", "note": "Službena pot v Mariboru"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{upcoming.get_absolute_url()}#my-answer"
+    page = member_client.get(response["Location"])
+    assert messages_of(page) == ["Thank you, your answer was recorded."]
+    answer = re.search(r'<dl class="rsvp-answer.*?</dl>', page.content.decode(), re.S).group(0)
+    assert "Excused" in answer
+    assert "Službena pot v Mariboru" in answer
+    assert input_value(page, "note") == "Službena pot v Mariboru"
+    assert re.search(r'<input[^>]*value="excused"[^>]*checked', page.content.decode())
+    # the server's errors are shown, not blocked by the browser's own checks
+    assert re.search(r'<form[^>]*/rsvp/"[^>]*novalidate', page.content.decode())
+
+
+def test_session_rsvp_view_saved_substitute_is_shown_back(
+    member_client, council, upcoming, my_invitee
+):
+    member_client.post(
+        u("session_rsvp", council, pk=upcoming.pk),
+        {
+            "response": "substitute",
+            "substitute_name": "Marko Kos",
+            "substitute_organisation": "CSD Ptuj",
+            "substitute_email": "marko@example.test",
+            "note": "Marko ima gradivo",
+        },
+    )
+    page = member_client.get(upcoming.get_absolute_url())
+    answer = re.search(r'<dl class="rsvp-answer.*?</dl>', page.content.decode(), re.S).group(0)
+    assert "Marko Kos, CSD Ptuj &lt;marko@example.test&gt;" in answer
+    assert "Marko ima gradivo" in answer
+    assert input_value(page, "substitute_name") == "Marko Kos"
+    assert input_value(page, "substitute_email") == "marko@example.test"
+
+
+def test_rsvp_link_page_shows_the_saved_note(client, council, upcoming, my_invitee):
+    from sessions.tokens import rsvp_token
+
+    path = reverse("rsvp", kwargs={"token": rsvp_token(my_invitee)})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(path, {"response": "attending", "note": "Pridem s kolesom"})
+    assert response.status_code == 200
+    assert input_value(response, "note") == "Pridem s kolesom"
+    answer = re.search(r'<dl class="rsvp-answer.*?</dl>', response.content.decode(), re.S).group(0)
+    assert "Pridem s kolesom" in answer
