@@ -65,6 +65,24 @@ def _term_for(council: Council, day: datetime.date) -> Term | None:
     return Term.objects.for_council(council).filter(start_date__lte=day, end_date__gte=day).first()
 
 
+def session_term_for(*, council: Council, day: datetime.date) -> Term | None:
+    """The term of office a session on ``day`` belongs to. A council that keeps terms
+    numbers its sessions per term, so a date outside all of them is refused (on the date
+    field); a council without any term numbers its sessions without one."""
+    term = _term_for(council, day)
+    if term is None and Term.objects.for_council(council).exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "No term of office of the council covers %(date)s. Add the term of "
+                    "office first, or choose a date within a term."
+                )
+                % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+            }
+        )
+    return term
+
+
 def session_next_number(*, council: Council, term: Term | None) -> int:
     current = (
         Session.objects.for_council(council)
@@ -95,7 +113,7 @@ def session_create(*, council: Council, by, data: dict) -> Session:
     data = dict(data)
     number = data.pop("number", None)
     session = Session(council=council, **data)
-    session.term = _term_for(council, session.date) if session.date else None
+    session.term = session_term_for(council=council, day=session.date) if session.date else None
     session.number = number or session_next_number(council=council, term=session.term)
     _save(session, by)
     previous = selectors.session_previous(session=session)
@@ -127,7 +145,7 @@ def session_update(*, session: Session, by, data: dict) -> Session:
     for field, value in data.items():
         setattr(session, field, value)
     if "date" in data:
-        session.term = _term_for(session.council, session.date)
+        session.term = session_term_for(council=session.council, day=session.date)
     return _save(session, by)
 
 

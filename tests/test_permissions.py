@@ -19,6 +19,7 @@ from .factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
+    TermFactory,
     UserFactory,
 )
 
@@ -250,6 +251,9 @@ def _session_world(council, person, organisation, secretary):
     from sessions import services
     from sessions.models import Delivery, Invitation, Invitee, Session
 
+    TermFactory(
+        council=council, start_date=datetime.date(2026, 12, 1), end_date=datetime.date(2030, 11, 30)
+    )
     session = services.session_create(
         council=council,
         by=secretary,
