@@ -286,10 +286,11 @@ def plan_sessions_create(*, report: AnnualReport, by) -> PlanSessionsResult:
     at 13:00, through ``sessions.services.session_create``.
 
     A month that already has a session (not cancelled) is skipped and the planned session is
-    linked to it; so is a month whose date has passed. The place is that of the latest held
+    linked to it; so is a month whose date has passed, and one no term of office covers
+    (when the council keeps terms). The place is that of the latest held
     session. Running it again creates nothing twice.
     """
-    from sessions.services import session_create
+    from sessions.services import session_create, session_term_for
 
     report = _locked(report)
     council = report.council
@@ -318,6 +319,11 @@ def plan_sessions_create(*, report: AnnualReport, by) -> PlanSessionsResult:
         day = planned_session_date(year, planned.month)
         if day < today:
             result.skipped.append((planned, "past", None))
+            continue
+        try:
+            session_term_for(council=council, day=day)
+        except ValidationError:
+            result.skipped.append((planned, "no_term", None))
             continue
         session = session_create(
             council=council,

@@ -435,6 +435,11 @@ class PlanSessionsCreateView(ReportMixin, View):
                     "month": month,
                     "session": session,
                 }
+            elif reason == "no_term":
+                text = _(
+                    "No term of office covers %(month)s %(year)s; no session was scheduled. "
+                    "Add the term of office first."
+                ) % {"month": month, "year": self.report.plan_year}
             else:
                 text = _("%(month)s %(year)s has passed; no session was scheduled.") % {
                     "month": month,

@@ -355,6 +355,33 @@ class ConclusionForm(CrispyMixin, forms.Form):
     is_public = forms.BooleanField(label=_("Public"), required=False, initial=True)
 
 
+class ConclusionEditForm(ConclusionForm):
+    """A conclusion of draft minutes: its text, and the agenda item it belongs to."""
+
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+
+    field_order = ["agenda_item", "text", "is_public"]
+
+    def __init__(self, *args, session: Session, numbers_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agenda_item"]
+        field.queryset = session.agenda_items.order_by("position", "pk")
+        field.label_from_instance = lambda item: f"{item.position}. {item.title}"
+        field.help_text = (
+            _(
+                "Moved to another item, the conclusion keeps its number: the minutes were "
+                "approved before and their numbers are the official record."
+            )
+            if numbers_fixed
+            else _(
+                "Moved to another item, the conclusion goes to the end of that item and the "
+                "conclusions are renumbered in the order of the minutes."
+            )
+        )
+
+
 class TaskForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Task

@@ -291,6 +291,50 @@ def conclusions_without_item(*, minutes: Minutes) -> QuerySet[Conclusion]:
     )
 
 
+def conclusions_in_minutes_order(
+    *, session: Session, last: Conclusion | None = None
+) -> list[Conclusion]:
+    """The session's conclusions in the order of its minutes: by agenda item position
+    (conclusions without an item at the end), then in their order within the item (their
+    present number); ``last`` (a conclusion just moved to another item) goes to the end of
+    its item. Draft minutes number their conclusions 1, 2, … in this order."""
+    conclusions = list(
+        Conclusion.objects.filter(session=session)
+        .select_related("agenda_item", "session")
+        .order_by("number")
+    )
+
+    def key(c: Conclusion):
+        item = c.agenda_item
+        return (
+            item is None,
+            (item.position, item.pk) if item is not None else (0, 0),
+            last is not None and c.pk == last.pk,
+            c.number,
+        )
+
+    return sorted(conclusions, key=key)
+
+
+def conclusion_numbers_approved(*, minutes: Minutes) -> set[int]:
+    """The conclusion numbers the approved versions of these minutes gave (official)."""
+    numbers: set[int] = set()
+    for snapshot in minutes.versions.values_list("snapshot", flat=True):
+        for item in (snapshot or {}).get("items", []):
+            for conclusion in item.get("conclusions", []):
+                tail = str(conclusion.get("label", "")).rpartition("/")[2]
+                if tail.isdigit():
+                    numbers.add(int(tail))
+    return numbers
+
+
+def conclusion_numbers_fixed(*, minutes: Minutes) -> bool:
+    """Once minutes have been approved, their conclusions' numbers are the official record:
+    a correction keeps them (a new conclusion takes the next free number, a removed one
+    leaves its number unused). Before the first approval the numbers follow the minutes."""
+    return minutes.versions.exists()
+
+
 #: statuses of a session at which minutes can be approved (once its day has come): not a
 #: draft, which has not been convened, and not a cancelled one, which never sat
 APPROVING_STATUSES = (Session.Status.CONVENED, Session.Status.HELD, Session.Status.CLOSED)

@@ -66,6 +66,24 @@ def _term_for(council: Council, day: datetime.date) -> Term | None:
     return Term.objects.for_council(council).filter(start_date__lte=day, end_date__gte=day).first()
 
 
+def session_term_for(*, council: Council, day: datetime.date) -> Term | None:
+    """The term of office a session on ``day`` belongs to. A council that keeps terms
+    numbers its sessions per term, so a date outside all of them is refused (on the date
+    field); a council without any term numbers its sessions without one."""
+    term = _term_for(council, day)
+    if term is None and Term.objects.for_council(council).exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "No term of office of the council covers %(date)s. Add the term of "
+                    "office first, or choose a date within a term."
+                )
+                % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+            }
+        )
+    return term
+
+
 def session_next_number(*, council: Council, term: Term | None) -> int:
     current = (
         Session.objects.for_council(council)
@@ -96,7 +114,7 @@ def session_create(*, council: Council, by, data: dict) -> Session:
     data = dict(data)
     number = data.pop("number", None)
     session = Session(council=council, **data)
-    session.term = _term_for(council, session.date) if session.date else None
+    session.term = session_term_for(council=council, day=session.date) if session.date else None
     session.number = number or session_next_number(council=council, term=session.term)
     _save(session, by)
     previous = selectors.session_previous(session=session)
@@ -128,7 +146,7 @@ def session_update(*, session: Session, by, data: dict) -> Session:
     for field, value in data.items():
         setattr(session, field, value)
     if "date" in data:
-        session.term = _term_for(session.council, session.date)
+        session.term = session_term_for(council=session.council, day=session.date)
     return _save(session, by)
 
 
@@ -990,14 +1008,35 @@ def item_record_update(*, record: ItemRecord, by, summary: str) -> ItemRecord:
     return _save(record, by)
 
 
-def _next_conclusion_number(session: Session) -> int:
-    return (Conclusion.objects.filter(session=session).aggregate(n=Max("number"))["n"] or 0) + 1
+def _conclusions_renumber(*, session: Session, by, last: Conclusion | None = None) -> None:
+    """Number the conclusions of draft minutes in the order of the minutes
+    (``selectors.conclusions_in_minutes_order``). Numbers are unique per session, so the
+    rows that change are first moved out of the way (a plain update, no history) and then
+    saved with their new number (history)."""
+    conclusions = selectors.conclusions_in_minutes_order(session=session, last=last)
+    changed = [(c, n) for n, c in enumerate(conclusions, start=1) if c.number != n]
+    if not changed:
+        return
+    offset = max(c.number for c in conclusions) + len(conclusions) + 1
+    for c, _n in changed:
+        Conclusion.objects.filter(pk=c.pk).update(number=c.number + offset)
+    for c, n in changed:
+        c.number = n
+        set_history_user(c, by)
+        c.save(update_fields=["number"])
+
+
+def _next_conclusion_number(session: Session, minutes: Minutes) -> int:
+    current = Conclusion.objects.filter(session=session).aggregate(n=Max("number"))["n"] or 0
+    return max([current, *selectors.conclusion_numbers_approved(minutes=minutes)]) + 1
 
 
 def conclusion_add(
     *, minutes: Minutes, by, agenda_item: AgendaItem | None, text: str, is_public: bool = True
 ) -> Conclusion:
-    """Numbered per session under a lock; a clash (another writer) is retried."""
+    """Numbered per session under a lock; a clash (another writer) is retried. In minutes
+    never approved the numbers then follow the order of the minutes; in a correction of
+    approved minutes the new conclusion takes the next free number."""
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -1009,11 +1048,15 @@ def conclusion_add(
                     council=session.council,
                     session=session,
                     agenda_item=agenda_item,
-                    number=_next_conclusion_number(session),
+                    number=_next_conclusion_number(session, minutes),
                     text=text,
                     is_public=is_public,
                 )
-                return _save(conclusion, by)
+                _save(conclusion, by)
+                if not selectors.conclusion_numbers_fixed(minutes=minutes):
+                    _conclusions_renumber(session=session, by=by)
+                    conclusion.refresh_from_db(fields=["number"])
+                return conclusion
         except IntegrityError:
             if attempt == 4:
                 raise
@@ -1021,26 +1064,42 @@ def conclusion_add(
 
 
 @transaction.atomic
-def conclusion_update(*, conclusion: Conclusion, by, text: str, is_public: bool) -> Conclusion:
-    _require_draft_minutes(conclusion.session.minutes)
+def conclusion_update(
+    *,
+    conclusion: Conclusion,
+    by,
+    text: str,
+    is_public: bool,
+    agenda_item: AgendaItem | None = None,
+) -> Conclusion:
+    """Change a conclusion of draft minutes; given ``agenda_item``, move it there (to the
+    end of that item), and the numbers follow unless the minutes were approved before."""
+    minutes = _require_draft_minutes(conclusion.session.minutes)
+    session = _fresh(conclusion.session)
+    moved = agenda_item is not None and agenda_item.pk != conclusion.agenda_item_id
+    if moved and agenda_item.session_id != session.pk:
+        raise ValidationError({"agenda_item": _("Choose an item of this session.")})
     conclusion.text = text
     conclusion.is_public = is_public
-    return _save(conclusion, by)
+    if moved:
+        conclusion.agenda_item = agenda_item
+    _save(conclusion, by)
+    if moved and not selectors.conclusion_numbers_fixed(minutes=minutes):
+        _conclusions_renumber(session=session, by=by, last=conclusion)
+        conclusion.refresh_from_db(fields=["number"])
+    return conclusion
 
 
 @transaction.atomic
 def conclusion_delete(*, conclusion: Conclusion, by) -> None:
-    """Remove a conclusion of draft minutes; the later ones move up (no gaps)."""
+    """Remove a conclusion of draft minutes; the later ones move up (no gaps), unless the
+    minutes were approved before: then every other conclusion keeps its official number."""
     session = conclusion.session
-    _require_draft_minutes(session.minutes)
-    _fresh(session)
+    minutes = _require_draft_minutes(session.minutes)
+    session = _fresh(session)
     conclusion.delete()
-    for later in Conclusion.objects.filter(session=session).order_by("number"):
-        expected = Conclusion.objects.filter(session=session, number__lt=later.number).count() + 1
-        if later.number != expected:
-            later.number = expected
-            set_history_user(later, by)
-            later.save(update_fields=["number"])
+    if not selectors.conclusion_numbers_fixed(minutes=minutes):
+        _conclusions_renumber(session=session, by=by)
 
 
 @transaction.atomic

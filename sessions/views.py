@@ -29,6 +29,7 @@ from .forms import (
     AttachmentForm,
     AttendanceFormSet,
     CancelForm,
+    ConclusionEditForm,
     ConclusionForm,
     InvitationForm,
     ItemRecordForm,
@@ -55,6 +56,7 @@ from .models import (
     Session,
     Task,
 )
+from .public_selectors import public_part
 from .tokens import InvalidLink, invitee_from_token
 
 
@@ -1039,12 +1041,22 @@ class ConclusionMixin(MinutesMixin):
 
 class ConclusionEditView(ConclusionMixin, CouncilFormView):
     template_name = "sessions/conclusion_form.html"
-    form_class = ConclusionForm
+    form_class = ConclusionEditForm
     success_message = gettext_lazy("The conclusion was saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["session"] = self.session
+        kwargs["numbers_fixed"] = selectors.conclusion_numbers_fixed(minutes=self.minutes)
+        return kwargs
 
     def get_initial(self):
         conclusion = self.conclusion
-        return {"text": conclusion.text, "is_public": conclusion.is_public}
+        return {
+            "text": conclusion.text,
+            "is_public": conclusion.is_public,
+            "agenda_item": conclusion.agenda_item_id,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -1058,21 +1070,53 @@ class ConclusionEditView(ConclusionMixin, CouncilFormView):
             by=self.request.user,
             text=form.cleaned_data["text"],
             is_public=form.cleaned_data["is_public"],
+            agenda_item=form.cleaned_data["agenda_item"],
         )
 
     def get_success_url(self):
         return self.item_url(self.object)
 
 
-class ConclusionDeleteView(ConclusionMixin, View):
+class ConclusionDeleteView(ConclusionMixin, TemplateView):
+    """The confirmation page of a conclusion's removal (GET), and the removal (POST)."""
+
+    template_name = "sessions/conclusion_delete.html"
     permission = staticmethod(permissions.can_manage_council)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        conclusion = self.conclusion
+        fixed = selectors.conclusion_numbers_fixed(minutes=self.minutes)
+        context["conclusion"] = conclusion
+        context["minutes"] = self.minutes
+        context["numbers_fixed"] = fixed
+        context["task_count"] = conclusion.tasks.count()
+        renumbered = []
+        if not fixed:
+            remaining = [
+                c
+                for c in selectors.conclusions_in_minutes_order(session=self.session)
+                if c.pk != conclusion.pk
+            ]
+            renumbered = [
+                (c.label, f"{self.session.number}/{n}")
+                for n, c in enumerate(remaining, start=1)
+                if c.number != n
+            ]
+        context["renumbered"] = renumbered
+        context["back_url"] = self.item_url(conclusion)
+        return context
 
     def post(self, request, *args, **kwargs):
         conclusion = self.conclusion
+        if selectors.conclusion_numbers_fixed(minutes=self.minutes):
+            message = _("The conclusion was removed; the others keep their numbers.")
+        else:
+            message = _("The conclusion was removed; the later ones were renumbered.")
         return _post_action(
             self,
             lambda: services.conclusion_delete(conclusion=conclusion, by=request.user),
-            _("The conclusion was removed; the later ones were renumbered."),
+            message,
             redirect_to=self.item_url(conclusion),
         )
 
@@ -1137,8 +1181,22 @@ class MinutesApproveView(MinutesMixin, CouncilFormView):
         )
 
 
-class MinutesPublishView(MinutesMixin, View):
+class MinutesPublishView(MinutesMixin, TemplateView):
+    """The confirmation page of publishing the public part (GET), and publishing (POST)."""
+
+    template_name = "sessions/minutes_publish.html"
     permission = staticmethod(permissions.can_manage_council)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["minutes"] = self.minutes
+        version = self.minutes.versions.defer("pdf").order_by("-number").first()
+        context["version"] = version
+        if version is not None:
+            context["public"] = public_part(
+                version.snapshot, version=version.number, approved_on=version.approved_on
+            )
+        return context
 
     def post(self, request, *args, **kwargs):
         return _post_action(

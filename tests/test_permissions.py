@@ -19,6 +19,7 @@ from .factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
+    TermFactory,
     UserFactory,
 )
 
@@ -114,10 +115,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "sessions:item_record": ("held_item", COUNCIL_MANAGE),
     "sessions:conclusion_create": ("held_item", COUNCIL_MANAGE),
     "sessions:conclusion_edit": ("conclusion", COUNCIL_MANAGE),
-    "sessions:conclusion_delete": ("conclusion", POST_MANAGE),
+    "sessions:conclusion_delete": ("conclusion", COUNCIL_MANAGE),
     "sessions:task_create": ("conclusion", COUNCIL_MANAGE),
     "sessions:minutes_approve": ("held", COUNCIL_MANAGE),
-    "sessions:minutes_publish": ("held", POST_MANAGE),
+    "sessions:minutes_publish": ("held", COUNCIL_MANAGE),
     "sessions:minutes_reopen": ("held", COUNCIL_MANAGE),
     "sessions:minutes_pdf": ("held", COUNCIL_INTERNAL),
     "sessions:minutes_version_pdf": ("version", COUNCIL_INTERNAL),
@@ -250,6 +251,9 @@ def _session_world(council, person, organisation, secretary):
     from sessions import services
     from sessions.models import Delivery, Invitation, Invitee, Session
 
+    TermFactory(
+        council=council, start_date=datetime.date(2026, 12, 1), end_date=datetime.date(2030, 11, 30)
+    )
     session = services.session_create(
         council=council,
         by=secretary,

@@ -171,7 +171,7 @@ CASES: dict[str, Case] = {
             forms=(S.ConclusionForm,),
             page=("sessions:item_record", "held_item"),
         ),
-        Case("sessions:conclusion_edit", "conclusion", forms=(S.ConclusionForm,)),
+        Case("sessions:conclusion_edit", "conclusion", forms=(S.ConclusionEditForm,)),
         Case("sessions:conclusion_delete", "conclusion"),
         Case("sessions:task_create", "conclusion", forms=(S.TaskForm,)),
         Case("sessions:minutes_approve", "held", forms=(S.MinutesApproveForm,)),

@@ -129,7 +129,7 @@ def test_session_clean_term_of_another_council_is_an_error(council, other_counci
 
 
 def test_session_number_unique_per_council_and_term_message(council):
-    term = council.terms.get()
+    term = council.terms.get(start_date=D(2022, 12, 1))
     make_session(council, date=D(2025, 3, 1), number=5, term=term)
     duplicate = unsaved(council, number=5, term=term)
     assert clean_errors(duplicate) == {
@@ -138,26 +138,30 @@ def test_session_number_unique_per_council_and_term_message(council):
 
 
 def test_session_number_unique_is_enforced_by_the_database(council):
-    term = council.terms.get()
+    term = council.terms.get(start_date=D(2022, 12, 1))
     make_session(council, date=D(2025, 3, 1), number=5, term=term)
     with pytest.raises(IntegrityError), transaction.atomic():
         make_session(council, date=D(2025, 4, 1), number=5, term=term)
 
 
 def test_session_number_may_repeat_in_another_term(council):
-    make_session(council, date=D(2025, 3, 1), number=5, term=council.terms.get())
-    next_term = TermFactory(council=council, start_date=D(2026, 12, 1), end_date=D(2030, 11, 30))
+    make_session(
+        council, date=D(2025, 3, 1), number=5, term=council.terms.get(start_date=D(2022, 12, 1))
+    )
+    next_term = council.terms.get(start_date=D(2026, 12, 1))
     unsaved(council, number=5, term=next_term, date=D(2027, 1, 10)).full_clean()
 
 
 def test_session_number_may_repeat_in_another_council(council, other_council):
-    make_session(council, date=D(2025, 3, 1), number=5, term=council.terms.get())
+    make_session(
+        council, date=D(2025, 3, 1), number=5, term=council.terms.get(start_date=D(2022, 12, 1))
+    )
     other_term = TermFactory(council=other_council)
     unsaved(other_council, number=5, term=other_term).full_clean()
 
 
 def test_session_number_of_a_cancelled_session_may_be_reused(council):
-    term = council.terms.get()
+    term = council.terms.get(start_date=D(2022, 12, 1))
     make_session(council, date=D(2025, 3, 1), number=5, term=term, status="cancelled")
     session = unsaved(council, number=5, term=term)
     session.full_clean()

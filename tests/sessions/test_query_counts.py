@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -50,7 +52,9 @@ def test_session_list_query_count(
     signed_in, django_assert_num_queries, council, secretary, item_count
 ):
     for n in range(item_count):
-        session = make_session(council, days=10 + n, term=council.terms.get())
+        session = make_session(
+            council, days=10 + n, term=council.terms.get(start_date=datetime.date(2022, 12, 1))
+        )
         session.agenda_items.create(title="Točka", position=1)
         services.proposal_submit(
             session=session, by=secretary, proposer=None, data={"title": "P", "rationale": "R"}

@@ -76,7 +76,7 @@ def invitee(session, email) -> Invitee:
 
 
 def test_session_create_numbers_sessions_within_the_term(council, secretary):
-    term = council.terms.get()
+    term = council.terms.get(start_date=D(2022, 12, 1))
     sessions = [create(council, secretary, D(2024, month, 10)) for month in (1, 2, 3)]
     assert [s.number for s in sessions] == [1, 2, 3]
     assert {s.term for s in sessions} == {term}
@@ -85,7 +85,7 @@ def test_session_create_numbers_sessions_within_the_term(council, secretary):
 def test_session_create_new_term_starts_at_one(council, secretary):
     create(council, secretary, D(2024, 1, 10))
     create(council, secretary, D(2024, 2, 10))
-    next_term = TermFactory(council=council, start_date=D(2026, 12, 1), end_date=D(2030, 11, 30))
+    next_term = council.terms.get(start_date=D(2026, 12, 1))
     first = create(council, secretary, D(2027, 1, 12))
     second = create(council, secretary, D(2027, 2, 12))
     assert (first.term, first.number) == (next_term, 1)
@@ -120,11 +120,23 @@ def test_session_create_other_councils_do_not_count(council, other_council, secr
     assert create(council, secretary, D(2024, 3, 10)).number == 1
 
 
-def test_session_create_without_a_term_numbers_apart(council, secretary):
-    in_term = create(council, secretary, D(2024, 1, 10))
-    outside = create(council, secretary, D(2031, 1, 10))
-    assert (in_term.term is not None, in_term.number) == (True, 1)
-    assert (outside.term, outside.number) == (None, 1)
+def test_session_create_outside_every_term_is_refused_on_the_date(council, secretary):
+    errors = raises_unchanged(lambda: create(council, secretary, D(2045, 1, 20)))
+    assert errors == {
+        "date": [
+            "No term of office of the council covers 20/01/2045. Add the term of office "
+            "first, or choose a date within a term."
+        ]
+    }
+    assert not Session.objects.filter(council=council).exists()
+
+
+def test_session_create_council_without_terms_numbers_without_a_term(council, secretary):
+    council.terms.all().delete()
+    first = create(council, secretary, D(2045, 1, 20))
+    second = create(council, secretary, D(2045, 2, 20))
+    assert [(s.term, s.number) for s in (first, second)] == [(None, 1), (None, 2)]
+    assert titles(second)[0] == "Potrditev zapisnika 1. seje"
 
 
 def test_session_create_invalid_data_saves_nothing(council, secretary):
@@ -143,7 +155,7 @@ def test_session_create_no_standing_items_without_an_earlier_session(council, se
 def test_session_create_minutes_item_names_the_session_just_before_even_if_not_held(
     council, secretary
 ):
-    TermFactory(council=council, start_date=D(2026, 12, 1), end_date=D(2030, 11, 30))
+    council.terms.get(start_date=D(2026, 12, 1))
     make_session(
         council,
         date=D(2026, 11, 18),
@@ -167,7 +179,7 @@ def test_session_create_minutes_item_names_the_session_just_before_even_if_not_h
 def test_session_create_minutes_item_names_the_term_of_the_session_before(council, secretary):
     council.language = "en"
     council.save()
-    TermFactory(council=council, start_date=D(2026, 12, 1), end_date=D(2030, 11, 30))
+    council.terms.get(start_date=D(2026, 12, 1))
     make_session(
         council,
         date=D(2026, 11, 18),
@@ -212,9 +224,23 @@ def test_session_create_standing_items_in_the_councils_language(council, secreta
 
 def test_session_update_changes_term_with_the_date(council, secretary):
     session = create(council, secretary, D(2026, 11, 20))
-    assert session.term == council.terms.get()
+    assert session.term == council.terms.get(start_date=D(2022, 12, 1))
+    later = council.terms.get(start_date=D(2026, 12, 1))
     updated = services.session_update(session=session, by=secretary, data={"date": D(2027, 1, 5)})
-    assert updated.term is None
+    assert updated.term == later
+
+
+def test_session_update_to_a_date_outside_every_term_is_refused(council, secretary):
+    session = create(council, secretary, D(2026, 11, 20))
+    errors = raises_unchanged(
+        lambda: services.session_update(session=session, by=secretary, data={"date": D(2031, 1, 5)})
+    )
+    assert list(errors) == ["date"]
+    session.refresh_from_db()
+    assert (session.date, session.term) == (
+        D(2026, 11, 20),
+        council.terms.get(start_date=D(2022, 12, 1)),
+    )
 
 
 @pytest.mark.parametrize("status", ["held", "closed", "cancelled"])

@@ -140,7 +140,11 @@ def test_session_create_number_left_empty_is_numbered_automatically(en_client, c
     session = Session.objects.get(date=term_day)
     assert response.status_code == 302
     assert response["Location"] == session.get_absolute_url()
-    assert (session.number, session.term, session.status) == (2, council.terms.get(), "draft")
+    assert (session.number, session.term, session.status) == (
+        2,
+        council.terms.get(start_date=datetime.date(2022, 12, 1)),
+        "draft",
+    )
     assert session.notes == "Gradivo sledi."
     assert messages_of(en_client.get(response["Location"])) == [
         "The session was scheduled. Now build its agenda."
@@ -155,7 +159,12 @@ def test_session_create_explicit_number_is_kept(en_client, council, day):
 
 def test_session_create_duplicate_number_is_a_form_error(en_client, council):
     day = datetime.date(2025, 3, 10)
-    make_session(council, date=datetime.date(2025, 1, 10), number=3, term=council.terms.get())
+    make_session(
+        council,
+        date=datetime.date(2025, 1, 10),
+        number=3,
+        term=council.terms.get(start_date=datetime.date(2022, 12, 1)),
+    )
     response = en_client.post(u("session_create", council), session_post(day, number="3"))
     assert response.status_code == 200
     assert response.context["form"].errors == {
