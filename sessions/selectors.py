@@ -270,16 +270,18 @@ PRESENCE_ORDER = [
 ]
 
 
-def attendance_list(*, minutes: Minutes) -> QuerySet[AttendanceRecord]:
+def attendance_list(*, minutes: Minutes, council: Council) -> QuerySet[AttendanceRecord]:
     """The attendance of the minutes: present, substitutes, excused, absent, guests, and
-    in each group by surname, then first name, in Slovenian order, like every list of
+    in each group by surname, then first name, in the council's order, like every list of
     people (a substitute or guest without a person record by the name as written)."""
     group = Case(
         *[When(presence=presence, then=Value(i)) for i, presence in enumerate(PRESENCE_ORDER)],
         default=Value(len(PRESENCE_ORDER)),
         output_field=IntegerField(),
     )
-    return AttendanceRecord.objects.filter(minutes=minutes).order_by(group, *_surname_first(), "pk")
+    return AttendanceRecord.objects.filter(minutes=minutes).order_by(
+        group, *_surname_first(alphabet=council.alphabet), "pk"
+    )
 
 
 def conclusions_without_item(*, minutes: Minutes) -> QuerySet[Conclusion]:

@@ -1187,7 +1187,7 @@ def minutes_snapshot(*, minutes: Minutes) -> dict:
                 "presence": r.presence,
                 "substitute_for": r.substitute_for,
             }
-            for r in selectors.attendance_list(minutes=minutes)
+            for r in selectors.attendance_list(minutes=minutes, council=session.council)
         ],
         "items": [
             {

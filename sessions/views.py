@@ -865,7 +865,7 @@ class MinutesView(SessionMixin, TemplateView):
         if minutes is not None:
             context["items"] = selectors.minutes_items(minutes=minutes)
             context["loose_conclusions"] = selectors.conclusions_without_item(minutes=minutes)
-            context["attendance"] = selectors.attendance_list(minutes=minutes)
+            context["attendance"] = selectors.attendance_list(minutes=minutes, council=self.council)
             versions = list(
                 minutes.versions.defer("pdf", "snapshot")
                 .select_related("approved_at_session")
@@ -920,7 +920,9 @@ class MinutesAttendanceView(MinutesMixin, TemplateView):
 
     def get_formset(self, data=None):
         return AttendanceFormSet(
-            data, queryset=selectors.attendance_list(minutes=self.minutes), prefix="attendance"
+            data,
+            queryset=selectors.attendance_list(minutes=self.minutes, council=self.council),
+            prefix="attendance",
         )
 
     def get_context_data(self, **kwargs):

@@ -460,7 +460,9 @@ def test_attendance_is_listed_by_surname_then_first_name(client, council, secret
     # guests have no person record: by the name as written
     expected = [*present, "Andrej Zorko", "Marko Ban"]
 
-    assert [r.name for r in selectors.attendance_list(minutes=minutes)] == expected
+    assert [
+        r.name for r in selectors.attendance_list(minutes=minutes, council=minutes.session.council)
+    ] == expected
     stored = minutes.attendance.filter(presence="present").order_by("position")
     assert [r.name for r in stored] == present  # minutes_start stores them so too
 

@@ -51,7 +51,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("council_sessions", "0004_names_in_slovenian_order"),
+        ("council_sessions", "0005_session_constraint_errors_on_fields"),
     ]
 
     operations = [
