@@ -180,7 +180,7 @@ def test_session_create_duplicate_number_is_a_form_error(en_client, council):
 
 
 def test_session_edit_to_a_taken_number_is_an_error_on_the_number(en_client, council):
-    term = council.terms.get()
+    term = council.terms.order_by("start_date").first()
     make_session(council, date=datetime.date(2025, 1, 10), number=7, term=term)
     session = make_session(council, date=datetime.date(2025, 3, 10), number=8, term=term)
     response = en_client.post(
@@ -200,7 +200,7 @@ def test_session_model_constraint_errors_are_keyed_by_their_fields(council, engl
     that saves a session (the session form, the admin)."""
     from django.core.exceptions import ValidationError
 
-    term = council.terms.get()
+    term = council.terms.order_by("start_date").first()
     make_session(council, date=datetime.date(2025, 1, 10), number=3, term=term)
     twin = Session(
         council=council,
