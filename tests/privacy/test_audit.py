@@ -151,7 +151,7 @@ def test_roles_in_the_council_inline_of_django_admin_are_recorded(client, counci
         for name, value in form.initial.items()
         if value is not None and name not in ("logo", "municipalities")
     }
-    term = council.terms.get()
+    term = council.terms.order_by("start_date").first()
     data.update(
         {
             "terms-TOTAL_FORMS": 1,
