@@ -55,6 +55,18 @@ class TermFactory(factory.django.DjangoModelFactory):
     end_date = datetime.date(2026, 11, 30)
 
 
+def with_next_term(council):
+    """``council`` with its next term (2026–2030) too, after ``TermFactory``'s: sessions are
+    dated within a term of office, and those the tests schedule from today on fall into
+    it."""
+    TermFactory(
+        council=council,
+        start_date=datetime.date(2026, 12, 1),
+        end_date=datetime.date(2030, 11, 30),
+    )
+    return council
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation

@@ -19,8 +19,8 @@ from .factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
-    TermFactory,
     UserFactory,
+    with_next_term,
 )
 
 ANON, MEMBER, SECRETARY, MAYOR, OTHER = (
@@ -251,9 +251,7 @@ def _session_world(council, person, organisation, secretary):
     from sessions import services
     from sessions.models import Delivery, Invitation, Invitee, Session
 
-    TermFactory(
-        council=council, start_date=datetime.date(2026, 12, 1), end_date=datetime.date(2030, 11, 30)
-    )
+    with_next_term(council)
     session = services.session_create(
         council=council,
         by=secretary,

@@ -17,8 +17,8 @@ from ..factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
-    TermFactory,
     UserFactory,
+    with_next_term,
 )
 
 EMAIL = "marta.kos@example.test"
@@ -27,14 +27,7 @@ PHONE = "+386 41 555 123"
 
 @pytest.fixture
 def council(council):
-    """The council with its next term as well: sessions are dated within a term of office,
-    and the sessions the tests schedule from today on fall into it."""
-    TermFactory(
-        council=council,
-        start_date=datetime.date(2026, 12, 1),
-        end_date=datetime.date(2030, 11, 30),
-    )
-    return council
+    return with_next_term(council)
 
 
 @pytest.fixture
